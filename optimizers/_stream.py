@@ -1,0 +1,160 @@
+"""Immutable records of an optimization run: `Iterate`, `Result`, `Status`, and `run`."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Iterate", "Result", "Status", "Stream", "frozen_array", "run"]
+
+
+def frozen_array(a: Any) -> np.ndarray:
+    """A read-only float copy of `a` (so iterates never alias optimizer state)."""
+    out = np.array(a, dtype=float, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+class Status(enum.IntEnum):
+    """Why a run ended; `MESSAGES` gives the sentence a user reads."""
+
+    CONVERGED = 0
+    MAX_ITER = 1
+    LINE_SEARCH_FAILED = 2
+    UNBOUNDED = 3
+    DIVERGED = 4
+    MAX_OUTER = 5
+    RUNNING = 6
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self]
+
+
+MESSAGES = {
+    Status.CONVERGED: "Converged: the stopping tolerance was met.",
+    Status.MAX_ITER: "Stopped: the maximum number of iterations was reached.",
+    Status.LINE_SEARCH_FAILED: "Stopped: the line search found no acceptable step.",
+    Status.UNBOUNDED: "Stopped: the function decreases without bound along the search direction.",
+    Status.DIVERGED: "Stopped: the iterates diverged (overflow or NaN).",
+    Status.MAX_OUTER: "Stopped: the maximum number of penalty updates was reached.",
+    Status.RUNNING: "The stream was closed before it finished.",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Iterate:
+    """One point of an optimization run, immutable.
+
+    Attributes
+    ----------
+    k : int
+        Index in the stream; 0 is the start point.
+    x : ndarray
+        The point (read-only copy).
+    fun : float
+        Value of the minimized function at `x`.
+    grad : ndarray
+        Its gradient at `x` (read-only copy).
+    step : float or None
+        Step length `t` that led here from the previous point, ``x_prev = x - t * direction``.
+    direction : ndarray or None
+        Search direction of that step.
+    nfev : int
+        Function evaluations so far (gradient and line-search calls included).
+    """
+
+    k: int
+    x: np.ndarray
+    fun: float
+    grad: np.ndarray
+    step: float | None = None
+    direction: np.ndarray | None = None
+    nfev: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "x", frozen_array(self.x))
+        object.__setattr__(self, "grad", frozen_array(self.grad))
+        object.__setattr__(self, "fun", float(self.fun))
+        if self.direction is not None:
+            object.__setattr__(self, "direction", frozen_array(self.direction))
+
+    @property
+    def grad_norm(self) -> float:
+        """Euclidean norm of the gradient."""
+        return float(np.linalg.norm(self.grad))
+
+    @property
+    def previous_x(self) -> np.ndarray | None:
+        """The point this step started from, or None for a start point."""
+        if self.direction is None or self.step is None:
+            return None
+        return self.x - self.step * self.direction
+
+    def replace(self, **changes: Any) -> Iterate:
+        """A copy with some fields changed (records are immutable)."""
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Result:
+    """Outcome of a run, modeled on `scipy.optimize.OptimizeResult`.
+
+    Attributes
+    ----------
+    x : ndarray
+        Final point.
+    fun : float
+        Function value at `x`.
+    jac : ndarray
+        Gradient at `x`.
+    nit : int
+        Number of steps taken.
+    nfev : int
+        Number of function and gradient evaluations.
+    status : Status
+        Why the run ended.
+    success : bool
+        True when `status` is ``Status.CONVERGED``.
+    message : str
+        `status` in words.
+    """
+
+    x: np.ndarray
+    fun: float
+    jac: np.ndarray
+    nit: int
+    nfev: int
+    status: Status
+    success: bool = dataclasses.field(init=False)
+    message: str = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "x", frozen_array(self.x))
+        object.__setattr__(self, "jac", frozen_array(self.jac))
+        object.__setattr__(self, "status", Status(self.status))
+        object.__setattr__(self, "success", self.status == Status.CONVERGED)
+        object.__setattr__(self, "message", self.status.message)
+
+
+Stream = Generator[Iterate, None, Result]
+
+
+def run(stream: Iterable[Iterate]) -> Result | None:
+    """Drain an iterate stream and return its `Result` (None if the stream returns none).
+
+    Examples
+    --------
+    >>> result = run(gradient_descent(fun, grad, x0))  # doctest: +SKIP
+    """
+    iterator = iter(stream)
+    while True:
+        try:
+            next(iterator)
+        except StopIteration as stop:
+            return stop.value
