@@ -1,5 +1,6 @@
 """Optimizers over plain numpy callables; each is a generator of immutable `Iterate` records."""
 
+from ._descent import conjugate_gradient, gradient_descent, newton
 from ._line_search import Line, LineSearchResult, PiecewisePolynomial, armijo, exact, fixed
 from ._stream import Iterate, Result, Status, run
 
@@ -11,7 +12,10 @@ __all__ = [
     "Result",
     "Status",
     "armijo",
+    "conjugate_gradient",
     "exact",
     "fixed",
+    "gradient_descent",
+    "newton",
     "run",
 ]

@@ -60,6 +60,7 @@ class Line:
     phi0: float
     dphi0: float
     polynomial: PiecewisePolynomial | None = None
+    resolution: float = 0.0  # steps closer than this give the same point x + t d in floating point
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def exact(line: Line, t0: float = 1.0) -> LineSearchResult:
     """
     if line.polynomial is not None:
         return _exact_polynomial(line.polynomial)
-    return _exact_bracket_brent(line, t0)
+    return _exact_bracket_zoom(line, t0)
 
 
 def _exact_polynomial(pp: PiecewisePolynomial) -> LineSearchResult:
@@ -144,90 +145,72 @@ def _exact_polynomial(pp: PiecewisePolynomial) -> LineSearchResult:
     return LineSearchResult(float(ts[i]), float(values[i]), 0)
 
 
-def _exact_bracket_brent(line: Line, t0: float) -> LineSearchResult:
+def _exact_bracket_zoom(line: Line, t0: float, max_iter: int = 200) -> LineSearchResult:
+    if not line.dphi0 < 0:  # not a descent direction: t = 0 is the minimizer over t >= 0
+        return LineSearchResult(0.0, line.phi0, 0)
     nfev = 0
 
-    def slope(t: float) -> float:
+    def evaluate(t: float) -> tuple[float, float]:
         nonlocal nfev
-        nfev += 1
-        return line.dphi(t)
+        nfev += 2
+        value, slope = line.phi(t), line.dphi(t)
+        if not (math.isfinite(value) and math.isfinite(slope)):
+            return math.inf, math.nan  # overflow: treat as past the minimizer
+        return value, slope
 
-    if not line.dphi0 < 0:
-        return LineSearchResult(0.0, line.phi0, 0)
-    a, fa = 0.0, line.dphi0
-    b = t0 if (math.isfinite(t0) and t0 > 0) else 1.0
-    fb = slope(b)
-    while fb < 0:  # still descending: grow the bracket
-        a, fa = b, fb
-        b *= 4.0
-        if b > T_MAX:
+    # Bracket: grow t until phi rises above the best value or phi' turns non-negative. Invariant
+    # from here on: phi'(lo) < 0, phi(lo) is the lowest value seen, and (lo, hi) holds a local
+    # minimizer of phi below phi(lo).
+    lo, f_lo, s_lo = 0.0, line.phi0, line.dphi0
+    hi = t0 if (math.isfinite(t0) and t0 > 0) else 1.0
+    while True:
+        f_hi, s_hi = evaluate(hi)
+        if f_hi > f_lo or not s_hi < 0:
+            break
+        lo, f_lo, s_lo = hi, f_hi, s_hi
+        hi *= 4.0
+        if hi > T_MAX:
             return LineSearchResult(math.inf, -math.inf, nfev, Status.UNBOUNDED)
-        fb = slope(b)
-    if not math.isfinite(fb):  # overflow past the minimizer: bisect on the sign of phi'
-        while b - a > 4 * EPS * b:
-            m = 0.5 * (a + b)
-            fm = slope(m)
-            if math.isfinite(fm) and fm < 0:
-                a = m
-            else:
-                b, fb = m, fm
-            if math.isfinite(fb):
-                break
-        if not math.isfinite(fb):
-            value = line.phi(a)
-            return LineSearchResult(a, value, nfev + 1)
-    t = brent_root(slope, a, b, fa, fb)
-    value = line.phi(t)
-    return LineSearchResult(t, value, nfev + 1, Status.CONVERGED if math.isfinite(value) else Status.DIVERGED)
 
-
-def brent_root(f: Callable[[float], float], a: float, b: float, fa: float, fb: float,
-               *, max_iter: int = 200) -> float:
-    """A root of `f` in [a, b] with ``fa * fb <= 0``, by Brent's method, to about 4 eps |t|.
-
-    Notes
-    -----
-    R. P. Brent, *Algorithms for Minimization without Derivatives*, 1973, ch. 4 (zeroin).
-    """
-    if fa == 0:
-        return a
-    if fb == 0:
-        return b
-    c, fc = a, fa
-    d = e = b - a
+    # Zoom: secant steps on phi' (Illinois-weighted so neither end sticks) once phi' changes sign
+    # across the bracket, else the minimizer of the quadratic through phi(lo), phi'(lo), phi(hi);
+    # a bisection whenever two steps did not halve the bracket.
+    w_lo, w_hi, kept = s_lo, s_hi, None
+    widths = [math.inf, math.inf]
     for _ in range(max_iter):
-        if fb * fc > 0:
-            c, fc = a, fa
-            d = e = b - a
-        if abs(fc) < abs(fb):
-            a, b, c = b, c, b
-            fa, fb, fc = fb, fc, fb
-        tol = 2 * EPS * abs(b) + 1e-300
-        m = 0.5 * (c - b)
-        if abs(m) <= tol or fb == 0:
-            return b
-        if abs(e) >= tol and abs(fa) > abs(fb):
-            s = fb / fa
-            if a == c:  # secant
-                p, q = 2 * m * s, 1 - s
-            else:  # inverse quadratic interpolation
-                q, r = fa / fc, fb / fc
-                p = s * (2 * m * q * (q - r) - (b - a) * (r - 1))
-                q = (q - 1) * (r - 1) * (s - 1)
-            if p > 0:
-                q = -q
-            else:
-                p = -p
-            if 2 * p < min(3 * m * q - abs(tol * q), abs(e * q)):
-                e, d = d, p / q
-            else:
-                d = e = m
+        width = hi - lo
+        tol = 2 * EPS * hi + 0.5 * line.resolution
+        if width <= 2 * tol:
+            break
+        sign_change = s_hi > 0
+        if width > 0.5 * widths[-2]:
+            t = lo + 0.5 * width
+        elif sign_change:
+            t = lo + width * w_lo / (w_lo - w_hi)
+        elif math.isfinite(f_hi):
+            t = lo - s_lo * width**2 / (2 * (f_hi - f_lo - s_lo * width))
+            t = min(max(t, lo + 0.1 * width), hi - 0.1 * width)
         else:
-            d = e = m
-        a, fa = b, fb
-        b += d if abs(d) > tol else math.copysign(tol, m)
-        fb = f(b)
-    return b
+            t = lo + 0.5 * width
+        widths.append(width)
+        t = min(max(t, lo + tol), hi - tol)  # never re-evaluate an end point
+        f_t, s_t = evaluate(t)
+        if s_t == 0 and f_t <= f_lo:
+            return LineSearchResult(t, f_t, nfev)
+        # Near the minimizer phi's values differ by rounding only; once phi' changes sign across
+        # the bracket, its sign alone keeps a minimizer inside (lo descending, hi ascending).
+        to_hi = not s_t < 0 if sign_change else (f_t > f_lo or not s_t < 0)
+        if to_hi:
+            hi, f_hi, s_hi, w_hi = t, f_t, s_t, s_t
+            w_lo = w_lo / 2 if kept == "lo" else s_lo
+            kept = "lo"
+        else:
+            lo, f_lo, s_lo, w_lo = t, f_t, s_t, s_t
+            w_hi = w_hi / 2 if kept == "hi" else s_hi
+            kept = "hi"
+    if s_hi >= 0 and f_hi <= f_lo:
+        return LineSearchResult(hi, f_hi, nfev)
+    return LineSearchResult(lo, f_lo, nfev)
 
 
 def resolve_line_search(line_search: str | LineSearch, step: float) -> LineSearch:

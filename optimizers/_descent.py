@@ -1,0 +1,230 @@
+"""Line-search descent methods: steepest descent, Newton, nonlinear conjugate gradient.
+
+Each is a generator: it yields the start point, then one `Iterate` per step, and returns a `Result`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from ._line_search import EPS, Line, LineSearch, PiecewisePolynomial, exact, resolve_line_search
+from ._stream import Iterate, Result, Status, Stream
+
+__all__ = ["conjugate_gradient", "gradient_descent", "newton"]
+
+Fun = Callable[[np.ndarray], float]
+Grad = Callable[[np.ndarray], np.ndarray]
+Along = Callable[[np.ndarray, np.ndarray], PiecewisePolynomial | None]
+# A direction rule maps (x, g, previous g, previous d, step number) to a search direction.
+DirectionRule = Callable[[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None, int], np.ndarray]
+
+
+def gradient_descent(fun: Fun, grad: Grad, x0, *, line_search: str | LineSearch = "exact",
+                     step: float = 1.0, along: Along | None = None, tol: float = 1e-3,
+                     max_iter: int = 1000) -> Stream:
+    """Steepest descent, ``x_{k+1} = x_k - t_k g_k``, streaming its iterates.
+
+    Parameters
+    ----------
+    fun, grad : callable
+        f(x) -> float and its gradient g(x) -> ndarray of shape (n,).
+    x0 : array_like, shape (n,)
+        Start point.
+    line_search : {"exact", "armijo", "fixed"} or callable
+        How t_k is chosen (see `optimizers.exact`, `armijo`, `fixed`), or any
+        ``search(line, t0) -> LineSearchResult``.
+    step : float
+        The fixed step for ``"fixed"``; the first trial step for the others.
+    along : callable, optional
+        ``along(x, d)`` gives phi(t) = f(x + t d) as a `PiecewisePolynomial`, so the exact
+        search is solved by polynomial roots (the penalty package supplies it).
+    tol : float
+        Stop when ``max(abs(g)) < tol``.
+    max_iter : int
+        Maximum number of steps.
+
+    Yields
+    ------
+    Iterate
+        The start point (k = 0), then the point after each step.
+
+    Returns
+    -------
+    Result
+        Through ``StopIteration.value``; `optimizers.run` drains a stream and returns it.
+
+    Raises
+    ------
+    ValueError
+        At the call (not at the first ``next``), for a bad `x0`, `tol`, `max_iter`, `step` or
+        `line_search`.
+
+    Notes
+    -----
+    With exact line search, successive gradients are orthogonal, which makes the zig-zag path of
+    steepest descent (Nocedal & Wright, *Numerical Optimization*, 2nd ed., sec. 3.3).
+    """
+    x, search = _validated(x0, tol, max_iter, step, line_search)
+    return _descend(fun, grad, x, _steepest, search, step, along, tol, max_iter)
+
+
+def newton(fun: Fun, grad: Grad, hess: Callable[[np.ndarray], np.ndarray], x0, *,
+           line_search: str | LineSearch = "armijo", step: float = 1.0, along: Along | None = None,
+           tol: float = 1e-3, max_iter: int = 100) -> Stream:
+    """Newton's method with a modified Hessian, streaming its iterates.
+
+    The direction solves ``(H + tau I) d = -g`` with the smallest tau >= 0 from the sequence
+    0, beta, 2 beta, ... for which the Cholesky factorization exists, so d is always a descent
+    direction even where H is not positive definite. Parameters as in `gradient_descent`, plus
+    `hess`, the Hessian ``H(x) -> ndarray (n, n)``.
+
+    Notes
+    -----
+    Nocedal & Wright, *Numerical Optimization*, 2nd ed., Algorithm 3.3 (Cholesky with added
+    multiple of the identity). With ``line_search="armijo"`` and ``step=1`` the full Newton step is
+    tried first, which gives quadratic convergence near a strict minimizer.
+    """
+    x, search = _validated(x0, tol, max_iter, step, line_search)
+
+    def direction(x, g, g_prev, d_prev, k):
+        return _newton_direction(np.asarray(hess(x), dtype=float), g)
+
+    return _descend(fun, grad, x, direction, search, step, along, tol, max_iter)
+
+
+def conjugate_gradient(fun: Fun, grad: Grad, x0, *, line_search: str | LineSearch = "exact",
+                       step: float = 1.0, along: Along | None = None, tol: float = 1e-3,
+                       max_iter: int = 1000, variant: str = "PR+") -> Stream:
+    """Nonlinear conjugate gradient, streaming its iterates.
+
+    ``d_k = -g_k + beta_k d_{k-1}`` with ``beta`` by Polak-Ribiere+ (``variant="PR+"``:
+    ``max(0, g_k.(g_k - g_{k-1}) / |g_{k-1}|^2)``) or Fletcher-Reeves (``"FR"``:
+    ``|g_k|^2 / |g_{k-1}|^2``); restarts with ``-g`` every n steps and whenever d is not a descent
+    direction. Parameters as in `gradient_descent`.
+
+    Notes
+    -----
+    With exact line search on a strictly convex quadratic in n variables both variants coincide with
+    linear CG and reach the minimizer in at most n steps (Nocedal & Wright, sec. 5.2).
+    """
+    if variant not in ("PR+", "FR"):
+        raise ValueError(f"variant must be 'PR+' or 'FR', got {variant!r}")
+    x, search = _validated(x0, tol, max_iter, step, line_search)
+    n = x.size
+
+    def direction(x, g, g_prev, d_prev, k):
+        if d_prev is None or (k - 1) % n == 0:
+            return -g
+        if variant == "FR":
+            beta = (g @ g) / (g_prev @ g_prev)
+        else:
+            beta = max(0.0, g @ (g - g_prev) / (g_prev @ g_prev))
+        d = -g + beta * d_prev
+        return d if g @ d < 0 else -g
+
+    return _descend(fun, grad, x, direction, search, step, along, tol, max_iter)
+
+
+def _steepest(x, g, g_prev, d_prev, k):
+    return -g
+
+
+def _newton_direction(H: np.ndarray, g: np.ndarray, beta: float = 1e-3) -> np.ndarray:
+    H = 0.5 * (H + H.T)
+    diag_min = float(np.min(np.diag(H)))
+    tau = 0.0 if diag_min > 0 else beta - diag_min
+    identity = np.eye(H.shape[0])
+    while True:
+        try:
+            L = np.linalg.cholesky(H + tau * identity)
+        except np.linalg.LinAlgError:
+            tau = max(2.0 * tau, beta)
+            continue
+        return -np.linalg.solve(L.T, np.linalg.solve(L, g))
+
+
+def _validated(x0, tol, max_iter, step, line_search) -> tuple[np.ndarray, LineSearch]:
+    x = np.array(x0, dtype=float)
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"x0 must be a non-empty 1-D array of numbers, got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"x0 must be finite, got {x0!r}")
+    if not (math.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a positive number, got {tol!r}")
+    if not (isinstance(max_iter, int | np.integer) and max_iter >= 0):
+        raise ValueError(f"max_iter must be a non-negative integer, got {max_iter!r}")
+    if not (math.isfinite(step) and step > 0):
+        raise ValueError(f"step must be a positive number, got {step!r}")
+    return x, resolve_line_search(line_search, step)
+
+
+class _Counted:
+    """fun and grad with an evaluation count; numeric trouble becomes NaN, not an exception."""
+
+    def __init__(self, fun: Fun, grad: Grad):
+        self.fun, self.grad, self.nfev = fun, grad, 0
+
+    def value(self, x: np.ndarray) -> float:
+        self.nfev += 1
+        with np.errstate(all="ignore"):
+            try:
+                return float(self.fun(x))
+            except (OverflowError, ZeroDivisionError, FloatingPointError):
+                return math.nan
+
+    def gradient(self, x: np.ndarray) -> np.ndarray:
+        self.nfev += 1
+        with np.errstate(all="ignore"):
+            try:
+                return np.asarray(self.grad(x), dtype=float).reshape(x.shape)
+            except (OverflowError, ZeroDivisionError, FloatingPointError):
+                return np.full(x.shape, math.nan)
+
+
+def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: LineSearch, step: float,
+             along: Along | None, tol: float, max_iter: int) -> Stream:
+    counted = _Counted(fun, grad)
+    f, g = counted.value(x), counted.gradient(x)
+    yield Iterate(k=0, x=x, fun=f, grad=g, nfev=counted.nfev)
+    g_prev = d_prev = None
+    t_guess = step  # exact search brackets from the last step: successive steps are alike
+    k = 0
+    while True:
+        if not (math.isfinite(f) and np.all(np.isfinite(g))):
+            status = Status.DIVERGED
+            break
+        if np.max(np.abs(g)) < tol:
+            status = Status.CONVERGED
+            break
+        if k >= max_iter:
+            status = Status.MAX_ITER
+            break
+        d = rule(x, g, g_prev, d_prev, k + 1)
+        line = _line(counted, x, d, f, g, along if search is exact else None)
+        found = search(line, t_guess if search is exact else step)
+        counted.nfev += found.nfev
+        if found.status != Status.CONVERGED:
+            status = found.status
+            break
+        k += 1
+        x = x + found.t * d
+        g_prev, d_prev = g, d
+        f, g = counted.value(x), counted.gradient(x)
+        t_guess = found.t if found.t > 0 else step
+        yield Iterate(k=k, x=x, fun=f, grad=g, step=found.t, direction=d, nfev=counted.nfev)
+    return Result(x=x, fun=f, jac=g, nit=k, nfev=counted.nfev, status=status)
+
+
+def _line(counted: _Counted, x: np.ndarray, d: np.ndarray, f: float, g: np.ndarray,
+          along: Along | None) -> Line:
+    return Line(
+        phi=lambda t: counted.value(x + t * d),
+        dphi=lambda t: float(counted.gradient(x + t * d) @ d),
+        phi0=f,
+        dphi0=float(g @ d),
+        polynomial=along(x, d) if along is not None else None,
+        resolution=EPS * (np.linalg.norm(x) + 1.0) / max(np.linalg.norm(d), 1e-300),
+    )

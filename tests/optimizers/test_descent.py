@@ -1,0 +1,147 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import optimize as sciopt
+
+from optimizers import Status, conjugate_gradient, gradient_descent, newton, run
+
+
+def spd_quadratic(seed, n, cond=20.0):
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    A = Q @ np.diag(np.geomspace(1.0, cond, n)) @ Q.T
+    b = rng.normal(size=n)
+    return A, b, (lambda x: 0.5 * x @ A @ x - b @ x), (lambda x: A @ x - b)
+
+
+def rosenbrock():
+    f = lambda x: 100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2  # noqa: E731
+    g = lambda x: np.array([-400 * x[0] * (x[1] - x[0] ** 2) - 2 * (1 - x[0]), 200 * (x[1] - x[0] ** 2)])  # noqa: E731
+    h = lambda x: np.array([[1200 * x[0] ** 2 - 400 * x[1] + 2, -400 * x[0]], [-400 * x[0], 200.0]])  # noqa: E731
+    return f, g, h
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10**6), st.integers(2, 5))
+def test_exact_steepest_descent_on_quadratics(seed, n):
+    A, b, f, g = spd_quadratic(seed, n)
+    iterates = list(gradient_descent(f, g, np.ones(n), tol=1e-9, max_iter=5000))
+    for before, after in zip(iterates, iterates[1:]):
+        gk = before.grad
+        if np.linalg.norm(gk) < 1e-6:  # t is resolved only to about eps |x| / |g|
+            break
+        assert after.step == pytest.approx((gk @ gk) / (gk @ A @ gk), rel=1e-7)
+        # Exact line search: the new gradient is orthogonal to the old one.
+        cos = abs(after.grad @ gk) / (np.linalg.norm(after.grad) * np.linalg.norm(gk))
+        assert cos < 1e-6
+    np.testing.assert_allclose(iterates[-1].x, np.linalg.solve(A, b), atol=1e-7)
+
+
+@pytest.mark.parametrize("variant", ["PR+", "FR"])
+@pytest.mark.parametrize("n", [2, 3, 5, 8])
+def test_conjugate_gradient_ends_a_quadratic_in_n_steps(n, variant):
+    # In exact arithmetic the n-th gradient is zero; in floating point it is at rounding level.
+    A, b, f, g = spd_quadratic(n, n, cond=100.0)
+    iterates = list(conjugate_gradient(f, g, np.zeros(n), tol=1e-300, max_iter=n, variant=variant))
+    assert len(iterates) == n + 1
+    assert iterates[-1].grad_norm < 1e-7 * iterates[0].grad_norm
+    assert iterates[-2].grad_norm > 1e-4 * iterates[0].grad_norm  # n - 1 steps are not enough
+    np.testing.assert_allclose(iterates[-1].x, np.linalg.solve(A, b), atol=1e-8)
+
+
+def test_newton_solves_a_quadratic_in_one_step():
+    A, b, f, g = spd_quadratic(1, 4)
+    result = run(newton(f, g, lambda x: A, np.zeros(4), tol=1e-10))
+    assert result.nit == 1
+    np.testing.assert_allclose(result.x, np.linalg.solve(A, b), atol=1e-10)
+
+
+@pytest.mark.parametrize("method", ["newton", "cg", "gd"])
+def test_rosenbrock_matches_scipy(method):
+    f, g, h = rosenbrock()
+    x0 = np.array([-1.2, 1.0])
+    if method == "newton":
+        stream = newton(f, g, h, x0, tol=1e-8)
+    elif method == "cg":
+        stream = conjugate_gradient(f, g, x0, tol=1e-8, max_iter=5000)
+    else:
+        stream = gradient_descent(f, g, x0, tol=1e-6, max_iter=50_000)
+    result = run(stream)
+    reference = sciopt.minimize(f, x0, jac=g, method="BFGS", options={"gtol": 1e-10})
+    assert result.success, result.message
+    np.testing.assert_allclose(result.x, reference.x, atol=1e-4)
+
+
+def test_newton_is_quadratically_convergent_near_the_minimizer():
+    f, g, h = rosenbrock()
+    errors = [np.linalg.norm(it.x - 1.0) for it in newton(f, g, h, [1.2, 1.2], tol=1e-14)]
+    tail = [e for e in errors if 1e-12 < e < 1e-1]
+    ratios = [b / a**2 for a, b in zip(tail, tail[1:])]
+    assert ratios and max(ratios) < 1e3
+
+
+def test_newton_descends_where_the_hessian_is_indefinite():
+    # f = x^2 - y^2 + y^4/4: indefinite Hessian at the start (0.1, 0.1).
+    f = lambda x: x[0] ** 2 - x[1] ** 2 + x[1] ** 4 / 4  # noqa: E731
+    g = lambda x: np.array([2 * x[0], -2 * x[1] + x[1] ** 3])  # noqa: E731
+    h = lambda x: np.array([[2.0, 0.0], [0.0, -2 + 3 * x[1] ** 2]])  # noqa: E731
+    iterates = list(newton(f, g, h, [0.1, 0.1], tol=1e-10))
+    assert all(b.fun < a.fun for a, b in zip(iterates, iterates[1:]))
+    np.testing.assert_allclose(iterates[-1].x, [0.0, math.sqrt(2)], atol=1e-8)
+
+
+def test_fixed_step_too_large_diverges_with_a_status():
+    A, b, f, g = spd_quadratic(3, 2)
+    stream = gradient_descent(f, g, [1.0, 1.0], line_search="fixed", step=10.0, max_iter=10**6)
+    result = run(stream)
+    assert result.status == Status.DIVERGED
+    assert result.nit < 2000
+
+
+def test_fixed_small_step_converges_like_the_learning_rate_says():
+    A, b, f, g = spd_quadratic(3, 2)
+    result = run(gradient_descent(f, g, [1.0, 1.0], line_search="fixed", step=0.04, tol=1e-8,
+                                  max_iter=10**5))
+    assert result.success
+    np.testing.assert_allclose(result.x, np.linalg.solve(A, b), atol=1e-6)
+
+
+@pytest.mark.parametrize("search", ["exact", "armijo"])
+def test_unbounded_below_ends_with_a_status(search):
+    result = run(gradient_descent(lambda x: -x[0] - x[1], lambda x: np.array([-1.0, -1.0]),
+                                  [0.0, 1.0], line_search=search, max_iter=200))
+    expected = Status.UNBOUNDED if search == "exact" else Status.MAX_ITER
+    assert result.status == expected
+
+
+def test_nan_from_the_function_ends_with_diverged():
+    result = run(gradient_descent(lambda x: math.nan, lambda x: np.zeros(2), [0.0, 0.0]))
+    assert result.status == Status.DIVERGED and not result.success
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(x0=[[1.0, 2.0]]), "1-D"),
+        (dict(x0=[math.nan, 1.0]), "finite"),
+        (dict(tol=0.0), "tol"),
+        (dict(max_iter=-1), "max_iter"),
+        (dict(step=-1.0), "step"),
+        (dict(line_search="newton"), "line_search"),
+    ],
+)
+def test_bad_arguments_raise_at_the_call(kwargs, message):
+    args = dict(x0=[1.0, 1.0]) | kwargs
+    x0 = args.pop("x0")
+    with pytest.raises(ValueError, match=message):
+        gradient_descent(lambda x: 0.0, lambda x: np.zeros(2), x0, **args)
+
+
+def test_already_optimal_start_yields_one_iterate():
+    A, b, f, g = spd_quadratic(5, 3)
+    x_star = np.linalg.solve(A, b)
+    iterates = list(gradient_descent(f, g, x_star))
+    assert len(iterates) == 1
