@@ -1,4 +1,5 @@
 import math
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -29,7 +30,7 @@ def rosenbrock():
 def test_exact_steepest_descent_on_quadratics(seed, n):
     A, b, f, g = spd_quadratic(seed, n)
     iterates = list(gradient_descent(f, g, np.ones(n), tol=1e-9, max_iter=5000))
-    for before, after in zip(iterates, iterates[1:]):
+    for before, after in pairwise(iterates):
         gk = before.grad
         if np.linalg.norm(gk) < 1e-6:  # t is resolved only to about eps |x| / |g|
             break
@@ -79,7 +80,7 @@ def test_newton_is_quadratically_convergent_near_the_minimizer():
     f, g, h = rosenbrock()
     errors = [np.linalg.norm(it.x - 1.0) for it in newton(f, g, h, [1.2, 1.2], tol=1e-14)]
     tail = [e for e in errors if 1e-12 < e < 1e-1]
-    ratios = [b / a**2 for a, b in zip(tail, tail[1:])]
+    ratios = [b / a**2 for a, b in pairwise(tail)]
     assert ratios and max(ratios) < 1e3
 
 
@@ -89,7 +90,7 @@ def test_newton_descends_where_the_hessian_is_indefinite():
     g = lambda x: np.array([2 * x[0], -2 * x[1] + x[1] ** 3])  # noqa: E731
     h = lambda x: np.array([[2.0, 0.0], [0.0, -2 + 3 * x[1] ** 2]])  # noqa: E731
     iterates = list(newton(f, g, h, [0.1, 0.1], tol=1e-10))
-    assert all(b.fun < a.fun for a, b in zip(iterates, iterates[1:]))
+    assert all(b.fun < a.fun for a, b in pairwise(iterates))
     np.testing.assert_allclose(iterates[-1].x, [0.0, math.sqrt(2)], atol=1e-8)
 
 

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 import numpy as np
 import pytest
 
@@ -33,7 +35,7 @@ def test_previous_x_reconstructs_the_step():
     f, g, _, _ = quadratic()
     iterates = list(gradient_descent(f, g, [5.0, 5.0], tol=1e-8))
     assert iterates[0].previous_x is None
-    for before, after in zip(iterates, iterates[1:]):
+    for before, after in pairwise(iterates):
         np.testing.assert_allclose(after.previous_x, before.x, atol=1e-12)
 
 
