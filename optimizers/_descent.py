@@ -209,8 +209,12 @@ def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: L
         if found.status != Status.CONVERGED:
             status = found.status
             break
+        x_new = x + found.t * d
+        if np.array_equal(x_new, x):
+            status = Status.STALLED
+            break
         k += 1
-        x = x + found.t * d
+        x = x_new
         g_prev, d_prev = g, d
         f, g = counted.value(x), counted.gradient(x)
         t_guess = found.t if found.t > 0 else step

@@ -125,24 +125,54 @@ def exact(line: Line, t0: float = 1.0) -> LineSearchResult:
 
 
 def _exact_polynomial(pp: PiecewisePolynomial) -> LineSearchResult:
-    last = np.trim_zeros(np.asarray(pp.coefs[-1], dtype=float), "b")
-    if last.size >= 2 and last[-1] < 0:  # phi -> -inf as t -> inf
+    # Runs once per iteration: plain-float arithmetic, closed-form roots up to degree 2.
+    last = _trimmed(pp.coefs[-1])
+    if len(last) >= 2 and last[-1] < 0:  # phi -> -inf as t -> inf
         return LineSearchResult(math.inf, -math.inf, 0, Status.UNBOUNDED)
-    candidates = [0.0]
-    uppers = list(pp.breaks[1:]) + [math.inf]
+    best_t, best_value = 0.0, _horner(_trimmed(pp.coefs[0]), 0.0)
+    uppers = (*pp.breaks[1:], math.inf)
     for lo, hi, c in zip(pp.breaks, uppers, pp.coefs, strict=True):
-        derivative = np.trim_zeros(P.polyder(np.asarray(c, dtype=float)), "b")
-        if derivative.size > 1:
-            roots = P.polyroots(derivative)
-            real = roots.real[np.abs(roots.imag) <= 1e-9 * np.maximum(1.0, np.abs(roots.real))]
-            candidates.extend(r for r in real if lo <= r <= hi)
-        candidates.append(lo)
-        if math.isfinite(hi):
+        c = _trimmed(c)
+        candidates = [lo, *(t for t in _stationary_points(c) if lo <= t <= hi)]
+        if hi < math.inf:
             candidates.append(hi)
-    ts = np.array(candidates)
-    values = np.array([pp(t) for t in ts])
-    i = int(np.argmin(values))
-    return LineSearchResult(float(ts[i]), float(values[i]), 0)
+        for t in candidates:
+            value = _horner(c, t)
+            if value < best_value:
+                best_t, best_value = t, value
+    return LineSearchResult(float(best_t), float(best_value), 0)
+
+
+def _trimmed(c) -> list[float]:
+    c = [float(v) for v in c]
+    while len(c) > 1 and c[-1] == 0.0:
+        c.pop()
+    return c
+
+
+def _horner(c: list[float], t: float) -> float:
+    value = 0.0
+    for a in reversed(c):
+        value = value * t + a
+    return value
+
+
+def _stationary_points(c: list[float]) -> list[float]:
+    """Real roots of the derivative of the polynomial with coefficients `c` (lowest first)."""
+    d = _trimmed([k * a for k, a in enumerate(c)][1:] or [0.0])
+    if len(d) == 1:
+        return []
+    if len(d) == 2:
+        return [-d[0] / d[1]]
+    if len(d) == 3:
+        c0, b, a = d
+        disc = b * b - 4 * a * c0
+        if disc < 0:
+            return []
+        q = -0.5 * (b + math.copysign(math.sqrt(disc), b))  # no cancellation (Numerical Recipes 5.6)
+        return [q / a] + ([c0 / q] if q != 0 else [])
+    roots = P.polyroots(d)
+    return [float(r.real) for r in roots if abs(r.imag) <= 1e-9 * max(1.0, abs(r.real))]
 
 
 def _exact_bracket_zoom(line: Line, t0: float, max_iter: int = 200) -> LineSearchResult:

@@ -29,7 +29,8 @@ class Status(enum.IntEnum):
     UNBOUNDED = 3
     DIVERGED = 4
     MAX_OUTER = 5
-    RUNNING = 6
+    STALLED = 6
+    RUNNING = 7
 
     @property
     def message(self) -> str:
@@ -43,6 +44,7 @@ MESSAGES = {
     Status.UNBOUNDED: "Stopped: the function decreases without bound along the search direction.",
     Status.DIVERGED: "Stopped: the iterates diverged (overflow or NaN).",
     Status.MAX_OUTER: "Stopped: the maximum number of penalty updates was reached.",
+    Status.STALLED: "Stopped: the step no longer changes x in floating point (tolerance below rounding level?).",
     Status.RUNNING: "The stream was closed before it finished.",
 }
 

@@ -1,0 +1,140 @@
+"""The penalized function along a line as exact polynomial pieces, for exact line searches."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import cached_property
+
+import numpy as np
+import sympy
+from numpy.polynomial import polynomial as P
+from numpy.typing import ArrayLike
+
+from optimizers import PiecewisePolynomial
+
+from ._compile import lambdify, point
+
+__all__ = ["MAX_DEGREE", "LineKernel", "has_line_pieces"]
+
+MAX_DEGREE = 16  # beyond it monomial coefficients and their roots lose accuracy: Brent's method does better
+
+
+def has_line_pieces(exprs: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol]) -> bool:
+    """True when every expression is a polynomial in `variables` of total degree at most `MAX_DEGREE`."""
+    return all(e.is_polynomial(*variables) and sympy.Poly(e, *variables).total_degree() <= MAX_DEGREE
+               for e in exprs)
+
+
+class LineKernel:
+    """phi(t) = f + M (sum h_i^2 + sum max(0, g_j)^2) at x + t d, as a `PiecewisePolynomial`.
+
+    Built once per problem, lazily: x_i = p_i + t d_i is substituted into f, h_i and g_j, and the
+    coefficients in t (expressions in p and d) are compiled into one numpy function. A call then costs
+    one evaluation of those coefficients, the real roots of each g_j (the kinks) and a few small array
+    operations.
+
+    Parameters
+    ----------
+    variables : sequence of Symbol
+    objective : Expr
+        f, a polynomial in the variables.
+    equalities, inequalities : sequence of Expr
+        h_i and g_j, polynomials in the variables.
+
+    Notes
+    -----
+    Between consecutive kinks the set of active inequalities (g_j > 0) is fixed, so each piece is the
+    polynomial f + M (sum h_i^2 + sum over active j of g_j^2). The active set of a piece is read at its
+    midpoint, which is safe because no g_j changes sign inside a piece.
+    """
+
+    def __init__(self, variables: Sequence[sympy.Symbol], objective: sympy.Expr,
+                 equalities: Sequence[sympy.Expr] = (), inequalities: Sequence[sympy.Expr] = ()) -> None:
+        self.variables = tuple(variables)
+        self.exprs = (objective, *equalities, *inequalities)
+        self.n_eq = len(equalities)
+
+    @cached_property
+    def _coefficients(self):
+        """One numpy function (p, d) -> rows of coefficients in t, padded to a common width."""
+        n = len(self.variables)
+        t = sympy.Dummy("t")
+        p = sympy.symbols(f"p:{n}", cls=sympy.Dummy)
+        d = sympy.symbols(f"d:{n}", cls=sympy.Dummy)
+        line = {x: p_i + t * d_i for x, p_i, d_i in zip(self.variables, p, d, strict=True)}
+        degrees = [sympy.Poly(e, *self.variables).total_degree() for e in self.exprs]
+        rows = [_taylor(e.xreplace(line), t, k) for e, k in zip(self.exprs, degrees, strict=True)]
+        width = max(len(row) for row in rows)
+        padded = [row + [sympy.Integer(0)] * (width - len(row)) for row in rows]
+        return lambdify((*p, *d), padded)
+
+    def __call__(self, x: ArrayLike, d: ArrayLike, M: float = 0.0) -> PiecewisePolynomial:
+        """phi on t >= 0 for the line through `x` along `d`, with penalty weight `M`."""
+        n = len(self.variables)
+        rows = np.array(self._coefficients(*point(x, n), *point(d, n)), dtype=float)
+        f, h, g = rows[0], rows[1:1 + self.n_eq], rows[1 + self.n_eq:]
+        base = np.zeros(2 * rows.shape[1] - 1)
+        base[:f.size] = f
+        for h_i in h:
+            base += M * np.convolve(h_i, h_i)
+        if g.shape[0] == 0:
+            base.flags.writeable = False
+            return PiecewisePolynomial((0.0,), (base,))
+        # Scalar work in Python floats: for a few low-degree constraints it beats numpy's per-call overhead.
+        g_lists = g.tolist()
+        breaks = sorted({0.0}.union(*(_positive_roots(c) for c in g_lists)))
+        probes = [0.5 * (a + b) for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
+        probes.append(breaks[-1] + max(1.0, 0.5 * breaks[-1]))  # finite even for a break near 1e308
+        active = np.array([[_horner(c, t) > 0.0 for c in g_lists] for t in probes], dtype=float)
+        squares = np.array([np.convolve(g_j, g_j) for g_j in g])
+        coefs = base + M * (active @ squares)
+        coefs.flags.writeable = False  # the record is immutable, like the optimizers' iterates
+        return PiecewisePolynomial(tuple(breaks), tuple(coefs))
+
+
+def _taylor(phi: sympy.Expr, t: sympy.Symbol, degree: int) -> list[sympy.Expr]:
+    """Coefficients of the polynomial phi(t), lowest first, as phi^(k)(0) / k!.
+
+    Differentiating keeps products and powers such as (p1 + t d1 + p2 + t d2)^12 factored, where
+    expanding them in p and d (``Poly(phi, t)``) would take SymPy seconds to minutes.
+    """
+    coefficients = []
+    for k in range(degree + 1):
+        coefficients.append(phi.xreplace({t: 0}) / math.factorial(k))
+        phi = phi.diff(t)
+    return coefficients
+
+
+def _horner(c: list[float], t: float) -> float:
+    value = 0.0
+    for coefficient in reversed(c):
+        value = value * t + coefficient
+    return value
+
+
+def _positive_roots(c: list[float]) -> list[float]:
+    """The real roots in (0, inf) of the polynomial with coefficients `c` (lowest degree first)."""
+    degree = len(c) - 1
+    while degree > 0 and c[degree] == 0.0:
+        degree -= 1
+    if degree == 0:
+        roots: list[float] = []
+    elif degree == 1:
+        roots = [-c[0] / c[1]]
+    elif degree == 2:
+        roots = _quadratic_roots(c[0], c[1], c[2])
+    else:
+        complex_roots = P.polyroots(c[:degree + 1])
+        real = complex_roots.real
+        roots = real[np.abs(complex_roots.imag) <= 1e-9 * np.maximum(1.0, np.abs(real))].tolist()
+    return [r for r in roots if 0.0 < r < math.inf]
+
+
+def _quadratic_roots(c0: float, c1: float, c2: float) -> list[float]:
+    """Real roots of c0 + c1 t + c2 t^2 (c2 != 0), by the cancellation-free formula."""
+    disc = c1 * c1 - 4.0 * c2 * c0
+    if disc < 0.0:
+        return []  # no sign change (a double root only touches zero): no kink
+    q = -0.5 * (c1 + math.copysign(math.sqrt(disc), c1))
+    return [q / c2, c0 / q] if q != 0.0 else [0.0]

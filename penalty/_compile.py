@@ -1,0 +1,145 @@
+"""Compile SymPy expressions once into plain numpy callables with guaranteed shapes: `Compiled`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy
+from numpy.typing import ArrayLike
+from sympy.printing.numpy import NumPyPrinter
+
+from optimizers import PiecewisePolynomial
+
+__all__ = ["Compiled", "bind", "broadcasting", "check_weight", "lambdify", "printable"]
+
+
+class _Printer(NumPyPrinter):
+    """numpy code for the penalty: ``max(0, g)`` as ``numpy.maximum``, ``[g > 0]`` as ``numpy.heaviside``.
+
+    SymPy's own printer writes ``Max`` as ``reduce(maximum, [...])`` and ``Heaviside`` as a ``select``;
+    both work on grids but cost more per call than one ufunc.
+    """
+
+    def _print_Max(self, expr: sympy.Max) -> str:
+        return self._nest("numpy.maximum", expr.args)
+
+    def _print_Min(self, expr: sympy.Min) -> str:
+        return self._nest("numpy.minimum", expr.args)
+
+    def _print_Heaviside(self, expr: sympy.Heaviside) -> str:
+        # Only the penalty's Hessian uses it, as the indicator [g > 0]: value 0 at g = 0.
+        return f"{self._module_format('numpy.heaviside')}({self._print(expr.args[0])}, 0.0)"
+
+    def _nest(self, name: str, args: Sequence[sympy.Expr]) -> str:
+        function = self._module_format(name)
+        out = self._print(args[0])
+        for arg in args[1:]:
+            out = f"{function}({out}, {self._print(arg)})"
+        return out
+
+
+def _printer(*, qualified: bool = False) -> _Printer:
+    return _Printer({"fully_qualified_modules": qualified, "inline": True, "allow_unknown_functions": False,
+                     "user_functions": {}})
+
+
+def printable(exprs: Sequence[sympy.Expr]) -> str | None:
+    """Why `exprs` cannot be compiled to vectorized numpy code, or None when they can."""
+    printer = _printer(qualified=True)
+    for expr in exprs:
+        try:
+            code = printer.doprint(expr)
+        except Exception as error:
+            return str(error).splitlines()[0].replace(f"by {type(printer)}", "by numpy")
+        if "math." in code:  # a scalar-only fallback (e.g. math.gamma) would break surfaces on grids
+            return f"'{code.split('math.')[1].split('(')[0]}' has no numpy version for arrays"
+    return None
+
+
+def lambdify(args: Sequence[sympy.Symbol], expr: Any) -> Callable[..., Any]:
+    """``sympy.lambdify`` to numpy with common subexpressions shared, arguments renamed to dummies."""
+    return sympy.lambdify(args, expr, modules="numpy", printer=_printer(), cse=True, dummify=True)
+
+
+def check_weight(M: float) -> float:
+    """The penalty weight as a float; ValueError unless positive and finite."""
+    try:
+        value = float(M)
+    except (TypeError, ValueError):
+        raise ValueError(f"M must be a positive number, got {M!r}") from None
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"M must be a positive finite number, got {M!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A function of x in R^n as plain numpy callables (no SymPy at call time).
+
+    Attributes
+    ----------
+    fun : callable
+        ``fun(x) -> float`` for a 1-D array-like `x` of length n.
+    grad : callable
+        ``grad(x) -> ndarray`` of shape (n,), always a fresh float array.
+    hess : callable
+        ``hess(x) -> ndarray`` of shape (n, n), always a fresh float array.
+    surface : callable
+        ``surface(*coords) -> ndarray``: the function on broadcast coordinate arrays (e.g. a meshgrid),
+        an array of the broadcast shape even when the function is constant.
+    along : callable or None
+        ``along(x, d) -> PiecewisePolynomial``: phi(t) = fun(x + t d) on t >= 0 as exact polynomial
+        pieces; None when the function is not piecewise polynomial.
+    """
+
+    fun: Callable[[ArrayLike], float]
+    grad: Callable[[ArrayLike], np.ndarray]
+    hess: Callable[[ArrayLike], np.ndarray]
+    surface: Callable[..., np.ndarray]
+    along: Callable[[ArrayLike, ArrayLike], PiecewisePolynomial] | None
+
+
+def point(x: ArrayLike, n: int) -> np.ndarray:
+    """`x` as a float array of shape (n,); ValueError otherwise."""
+    x = np.asarray(x, dtype=float)
+    if x.shape != (n,):
+        raise ValueError(f"x must be a 1-D array of length {n}, got shape {x.shape}")
+    return x
+
+
+def broadcasting(kernel: Callable[..., Any], n: int, *extra: float) -> Callable[..., np.ndarray]:
+    """``kernel(*coords, *extra)`` on broadcast arrays, always returning a float array of that shape."""
+
+    def on_grid(*coords: ArrayLike) -> np.ndarray:
+        if len(coords) != n:
+            raise ValueError(f"expected {n} coordinate arrays, got {len(coords)}")
+        arrays = [np.asarray(c, dtype=float) for c in coords]
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
+        return np.array(np.broadcast_to(kernel(*arrays, *extra), shape), dtype=float)
+
+    return on_grid
+
+
+def bind(kernels: tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]], n: int, *extra: float,
+         along: Callable[..., PiecewisePolynomial] | None = None) -> Compiled:
+    """`Compiled` from lambdified (value, gradient list, Hessian rows), trailing arguments `extra` bound.
+
+    Points are unpacked into numpy float64 scalars, not Python floats, so that ``1/0`` gives inf and
+    ``(-1)**1.5`` gives nan (numerical trouble the optimizers report) rather than an exception or a
+    complex number.
+    """
+    value, gradient, hessian = kernels
+
+    def fun(x: ArrayLike) -> float:
+        return float(value(*point(x, n), *extra))
+
+    def grad(x: ArrayLike) -> np.ndarray:
+        return np.array(gradient(*point(x, n), *extra), dtype=float)
+
+    def hess(x: ArrayLike) -> np.ndarray:
+        return np.array(hessian(*point(x, n), *extra), dtype=float)
+
+    return Compiled(fun, grad, hess, broadcasting(value, n, *extra), along)

@@ -1,0 +1,181 @@
+"""The exterior-penalty method (SUMT): minimize F(x; M) = f + M*alpha for a growing M."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizers import Iterate, Result, Status, conjugate_gradient, gradient_descent, newton, run
+
+from ._problem import Problem
+
+__all__ = ["PenaltyIterate", "PenaltyResult", "exterior_penalty", "solve"]
+
+METHODS = ("gd", "newton", "cg")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PenaltyIterate(Iterate):
+    """An `Iterate` of the penalty method; `fun` and `grad` are those of F(.; M).
+
+    Attributes
+    ----------
+    outer : int
+        Index of the penalty weight, M = M0 * C**outer.
+    M : float
+        The penalty weight of the inner problem this point belongs to.
+    objective : float
+        f(x), the objective without penalty.
+    violation : float
+        Largest constraint violation at x.
+    """
+
+    outer: int
+    M: float
+    objective: float
+    violation: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class PenaltyResult(Result):
+    """`Result` of the penalty method: `fun` and `jac` are the objective f's; also
+
+    Attributes
+    ----------
+    nouter : int
+        Number of inner minimizations (penalty weights used).
+    M : float
+        The last penalty weight.
+    max_violation : float
+        Largest constraint violation at `x`.
+    penalized_fun : float
+        F(x; M).
+    """
+
+    nouter: int
+    M: float
+    max_violation: float
+    penalized_fun: float
+
+
+def exterior_penalty(problem: Problem, x0, *, method: str = "gd", line_search: str = "exact",
+                     M0: float = 1.0, C: float = 10.0, epsilon: float = 1e-5, tol: float = 1e-3,
+                     max_iter: int = 15, max_outer: int = 30, step: float = 1.0
+                     ) -> Generator[PenaltyIterate, None, PenaltyResult]:
+    """Stream the exterior-penalty method: every inner iterate, for every penalty weight.
+
+    For M = M0, M0*C, M0*C**2, ... minimize F(x; M) = f(x) + M*alpha(x), each time from the
+    previous minimizer (warm start), until ``M * alpha(x) < epsilon``.
+
+    Parameters
+    ----------
+    problem : Problem
+        Objective and constraints.
+    x0 : array_like, shape (problem.n,)
+        Start point; it need not be feasible.
+    method : {"gd", "newton", "cg"}
+        Inner minimizer: steepest descent, Newton (exact Hessian), or nonlinear conjugate gradient.
+    line_search : {"exact", "armijo", "fixed"}
+        Inner line search; exact is solved by polynomial roots when the problem is polynomial.
+    M0, C, epsilon : float
+        First penalty weight, its growth factor (> 1), and the stopping threshold on M*alpha.
+    tol, max_iter : float, int
+        Inner stopping rule: ``max|grad F| < tol`` or `max_iter` steps.
+    max_outer : int
+        Most penalty weights tried.
+    step : float
+        The fixed step, or the first trial step of the line search.
+
+    Yields
+    ------
+    PenaltyIterate
+        Each inner run's start point (the previous minimizer, now under the larger M) and steps.
+
+    Returns
+    -------
+    PenaltyResult
+        ``success`` when ``M * alpha(x) < epsilon`` and the last inner run converged; otherwise
+        `status` says which of the two failed.
+
+    Raises
+    ------
+    ValueError
+        At the call, for a bad option or a start point of the wrong length.
+
+    Notes
+    -----
+    The defaults are the seed's (M0 = 1, C = 10, epsilon = 1e-5, steepest descent with exact line
+    search, at most 15 steps with gradient tolerance 1e-3 per weight). The minimizer of F(.; M)
+    approaches the constrained one as O(1/M) (Nocedal & Wright, sec. 17.1), so for an answer
+    within 1e-6 ask for ``epsilon=1e-8`` and an inner solver that copes with the ill-conditioning
+    of large M: ``method="newton", tol=1e-9, max_iter=100``.
+    """
+    x = np.array(x0, dtype=float)
+    if x.shape != (problem.n,):
+        names = ", ".join(map(str, problem.variables))
+        raise ValueError(f"x0 must have {problem.n} numbers ({names}), got {list(np.ravel(x0))!r}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+    if not (math.isfinite(M0) and M0 > 0):
+        raise ValueError(f"M0 must be a positive number, got {M0!r}")
+    if not (math.isfinite(C) and C > 1):
+        raise ValueError(f"C must be a number greater than 1, got {C!r}")
+    if not (math.isfinite(epsilon) and epsilon > 0):
+        raise ValueError(f"epsilon must be a positive number, got {epsilon!r}")
+    if not (isinstance(max_outer, int) and max_outer >= 1):
+        raise ValueError(f"max_outer must be a positive integer, got {max_outer!r}")
+    options = dict(line_search=line_search, step=step, tol=tol, max_iter=max_iter)
+    _inner(problem.penalized_function(M0), method, x, options)  # validate options now, not at next()
+    return _sumt(problem, x, method, options, M0, C, epsilon, max_outer)
+
+
+def solve(problem: Problem, x0, **options) -> PenaltyResult:
+    """Run `exterior_penalty` to the end and return its `PenaltyResult` (same options)."""
+    return run(exterior_penalty(problem, x0, **options))
+
+
+def _inner(F, method: str, x: np.ndarray, options: dict):
+    if method == "newton":
+        return newton(F.fun, F.grad, F.hess, x, along=F.along, **options)
+    minimize = gradient_descent if method == "gd" else conjugate_gradient
+    return minimize(F.fun, F.grad, x, along=F.along, **options)
+
+
+def _sumt(problem: Problem, x: np.ndarray, method: str, options: dict, M: float, C: float,
+          epsilon: float, max_outer: int) -> Generator[PenaltyIterate, None, PenaltyResult]:
+    f = problem.objective_function
+    constrained = bool(problem.equalities or problem.inequalities)
+    k = nit = nfev = 0
+    for outer in range(max_outer):
+        F = problem.penalized_function(M)
+        stream = _inner(F, method, x, options)
+        while True:
+            try:
+                it = next(stream)
+            except StopIteration as stop:
+                inner = stop.value
+                break
+            yield PenaltyIterate(k=k, x=it.x, fun=it.fun, grad=it.grad, step=it.step,
+                                 direction=it.direction, nfev=nfev + it.nfev, outer=outer, M=M,
+                                 objective=f.fun(it.x), violation=problem.max_violation(it.x))
+            k += 1
+        x = np.array(inner.x)
+        nit += inner.nit
+        nfev += inner.nfev
+        if inner.status in (Status.DIVERGED, Status.UNBOUNDED, Status.LINE_SEARCH_FAILED):
+            status = inner.status
+            break
+        if not constrained or M * problem.penalty_value(x) < epsilon:
+            # Converged only if the last inner run did too (or got as close as rounding allows).
+            status = Status.CONVERGED if inner.status == Status.STALLED else inner.status
+            break
+        if outer + 1 < max_outer:
+            M *= C
+    else:
+        status = Status.MAX_OUTER
+    return PenaltyResult(x=x, fun=f.fun(x), jac=f.grad(x), nit=nit, nfev=nfev, status=status,
+                         nouter=outer + 1, M=M, max_violation=problem.max_violation(x),
+                         penalized_fun=inner.fun)
