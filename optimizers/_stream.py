@@ -44,7 +44,7 @@ MESSAGES = {
     Status.UNBOUNDED: "Stopped: the function decreases without bound along the search direction.",
     Status.DIVERGED: "Stopped: the iterates diverged (overflow or NaN).",
     Status.MAX_OUTER: "Stopped: the maximum number of penalty updates was reached.",
-    Status.STALLED: "Stopped: the step no longer changes x in floating point (tolerance below rounding level?).",
+    Status.STALLED: "Stopped: the step no longer changes x in floating point (tol below rounding?).",
     Status.RUNNING: "The stream was closed before it finished.",
 }
 

@@ -12,7 +12,7 @@ import time
 import numpy as np
 import sympy
 
-from optimizers import gradient_descent, run
+from optimizers import gradient_descent
 from penalty import Problem, solve
 
 SEED_X0 = (-0.5, 0.2)
@@ -43,12 +43,12 @@ def compiled_iterations(problem: Problem, M: float, x0, iterations: int) -> tupl
     times = []
     stream = gradient_descent(F.fun, F.grad, x0, along=F.along, tol=1e-300, max_iter=iterations)
     start = time.perf_counter()
-    it = next(stream)
-    for it in stream:
+    x = next(stream).x
+    for iterate in stream:
         now = time.perf_counter()
         times.append(now - start)
-        start = now
-    return times, it.x
+        start, x = now, iterate.x
+    return times, x
 
 
 def main() -> None:

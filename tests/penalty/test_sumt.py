@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize as sciopt
 
-from optimizers import Status, gradient_descent, run
+from optimizers import Status, gradient_descent
 from penalty import PenaltyIterate, Problem, exterior_penalty, solve
 
-ACCURATE = dict(method="newton", epsilon=1e-8, tol=1e-9, max_iter=100)  # noqa: C408
+ACCURATE = dict(method="newton", epsilon=1e-8, tol=1e-9, max_iter=100)
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,8 @@ def test_random_convex_problems_agree_with_scipy(seed_):
         return " + ".join(f"({a:.6f})*{v}" for a, v in zip(coeffs, names, strict=True))
 
     quad = " + ".join(f"({A[i, j] / 2:.6f})*{names[i]}*{names[j]}" for i in range(n) for j in range(n))
-    problem = Problem(f"{quad} + {linear(c)}", [f"{linear(r)} <= {b:.6f}" for r, b in zip(rows, bounds)])
+    constraints = [f"{linear(r)} <= {b:.6f}" for r, b in zip(rows, bounds, strict=True)]
+    problem = Problem(f"{quad} + {linear(c)}", constraints)
     A_used = np.array([[round(A[i, j] / 2, 6) * 2 for j in range(n)] for i in range(n)])
     A_used = (A_used + A_used.T) / 2
     c_used, rows_used, b_used = np.round(c, 6), np.round(rows, 6), np.round(bounds, 6)
