@@ -1,0 +1,37 @@
+"""LaTeX from SymPy becomes text that matplotlib's mathtext renders (never an error at draw time)."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp  # the tests may use sympy (viz itself never imports it)
+
+from viz import mathtext
+from viz._title import renders
+
+x1, x2, M = sp.symbols("x1 x2 M")
+EXPRESSIONS = [
+    -x1 + x2 + M * ((x1 + x2 - 1) ** 2 + sp.Min(0, x2 - 1) ** 2),
+    -x1 + x2 + M * ((x1 + x2 - 1) ** 2 + sp.Max(0, 1 - x2) ** 2),
+    -x1 + x2 + M * ((x1 + x2 - 1) ** 2 + sp.Piecewise((x2 - 1, x2 < 1), (0, True)) ** 2),
+    sp.Piecewise((x1, x1 < 0), (x1**2, x1 < 3), (0, True)) + sp.Abs(x2),
+    sp.Heaviside(1 - x2) * (x2 - 1) ** 2 + sp.exp(x1) + sp.sqrt(x2) / x1 + sp.log(x2),
+]
+
+
+@pytest.mark.parametrize("expr", EXPRESSIONS, ids=range(len(EXPRESSIONS)))
+def test_sympy_latex_renders(expr):
+    text = mathtext(sp.latex(expr))
+    assert text.startswith("$") and text.endswith("$")
+    assert renders(text)
+
+
+def test_piecewise_becomes_a_brace():
+    text = mathtext(sp.latex(sp.Piecewise((x2 - 1, x2 < 1), (0, True))))
+    assert r"\left\{" in text and r"\mathrm{if}" in text and r"\mathrm{otherwise}" in text
+
+
+def test_text_with_math_is_kept_and_unknown_latex_falls_back_to_plain_text():
+    assert mathtext(r"minimize $f(x)$ subject to $h(x)=0$") == r"minimize $f(x)$ subject to $h(x)=0$"
+    fallback = mathtext(r"\begin{matrix} a \end{matrix}")
+    assert "$" not in fallback and renders(fallback)
+    assert mathtext("   ") == ""

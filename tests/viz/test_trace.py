@@ -1,0 +1,88 @@
+"""Collecting a stream into a Trace: fields, laziness, limits, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from viz_streams import PenaltyIterate, quadratic_stream, seed_penalty_stream
+
+from optimizers import Iterate
+from viz import collect
+
+
+def test_plain_stream_fields_match_the_iterates():
+    its = list(quadratic_stream(steps=5))
+    tr = collect(iter(its))
+    assert len(tr) == 6 and tr.n == 2
+    np.testing.assert_array_equal(tr.x, [it.x for it in its])
+    np.testing.assert_allclose(tr.grad_norm, [it.grad_norm for it in its])
+    assert np.isnan(tr.step[0]) and np.isfinite(tr.step[1:]).all()
+    np.testing.assert_allclose(tr.previous_x[1:], [it.previous_x for it in its[1:]])
+    assert not tr.is_penalty and (tr.outer == -1).all() and np.isnan(tr.M).all()
+
+
+def test_penalty_fields_are_read():
+    tr = collect(seed_penalty_stream(inner=3))
+    assert tr.is_penalty
+    assert tr.M[0] == 1 and tr.M.max() >= 100
+    assert (np.diff(tr.outer) >= 0).all()
+    assert np.isfinite(tr.objective).all() and (tr.violation >= 0).all()
+
+
+def test_arrays_are_read_only():
+    tr = collect(quadratic_stream(steps=2))
+    with pytest.raises(ValueError):
+        tr.x[0, 0] = 1.0
+
+
+def test_limit_stops_reading_and_closes_the_generator():
+    pulled = []
+
+    def stream():
+        try:
+            for it in quadratic_stream(steps=50):
+                pulled.append(it.k)
+                yield it
+        finally:
+            pulled.append("closed")
+
+    tr = collect(stream(), limit=4)
+    assert len(tr) == 4
+    assert pulled == [0, 1, 2, 3, "closed"]
+
+
+def test_duck_typed_records_are_enough():
+    class Rec:
+        def __init__(self, k):
+            self.k, self.x, self.fun, self.grad = k, np.array([k, -k], float), float(k), np.ones(2)
+
+    tr = collect(Rec(k) for k in range(3))
+    assert len(tr) == 3 and np.isnan(tr.step).all()
+
+
+@pytest.mark.parametrize(
+    ("stream", "message"),
+    [
+        ([], "empty"),
+        ([Iterate(k=0, x=[1.0], fun=1.0, grad=[1.0])], "at least 2"),
+        ([Iterate(k=0, x=[1.0, 2], fun=1.0, grad=[1.0, 1]),
+          Iterate(k=1, x=[1.0, 2, 3], fun=1.0, grad=[1.0, 1, 1])], "coordinates"),
+    ],
+)
+def test_bad_streams_raise_clear_errors(stream, message):
+    with pytest.raises(ValueError, match=message):
+        collect(stream)
+
+
+def test_keyboard_interrupt_in_the_stream_propagates():
+    def stream():
+        yield from quadratic_stream(steps=2)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        collect(stream())
+
+
+def test_penalty_iterate_is_an_iterate():
+    it = PenaltyIterate(k=0, x=[0, 1], fun=1.0, grad=[0, 0], M=10.0)
+    assert isinstance(it, Iterate) and it.M == 10.0

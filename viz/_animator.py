@@ -1,0 +1,278 @@
+"""`Animator`: an optimizer's iterates on the 3D surface, the contour view and convergence plots."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.animation import AbstractMovieWriter
+from matplotlib.figure import Figure
+
+from ._figure import SceneFigure
+from ._frames import FrameExport, export_frames, export_frames_parallel
+from ._layout_math import Domain
+from ._live import default_frames_dir, has_display
+from ._movie import gif_writer, mp4_writer, write_movie
+from ._scene import Scene, Style, build_scene
+from ._trace import Trace, collect
+
+__all__ = ["Animator"]
+
+Surface = Callable[..., np.ndarray]
+
+
+class Animator:
+    """Animate a stream of iterates over the surface of the function it minimizes.
+
+    The figure shows, in step: the 3D surface with the path and the current point, the contour
+    view (with the feasible set for constrained problems), f/F and the gradient norm (and the
+    constraint violation) against the iterate, and the line search phi(t) of the last step.
+
+    Parameters
+    ----------
+    iterates : iterable
+        Iterates with ``k, x, fun, grad`` and optionally ``step, direction`` and, for penalty
+        runs, ``outer, M, objective, violation`` (e.g. `optimizers.Iterate`). Consumed lazily,
+        one record at a time, into a `Trace` of plain arrays before drawing starts (see Notes).
+    surface : callable, optional
+        Vectorized function of the iterates: ``surface(X1, ..., Xn)`` on broadcastable arrays,
+        i.e. ``F(X, Y)`` for two variables. Needed unless `surface_of_M` covers every iterate.
+    surface_of_M : callable, optional
+        ``M -> surface`` for penalty runs, e.g. ``lambda M: problem.penalized_function(M).surface``;
+        the surface is redrawn whenever an iterate's M differs from the previous one.
+    equalities : sequence of callable
+        Vectorized h_i; the curves h_i = 0 are drawn on the contour view (solid where feasible).
+    inequalities : sequence of callable
+        Vectorized g_j; the region where all g_j <= 0 is hatched on the contour view.
+    title : str, optional
+        LaTeX for the title, e.g. ``sympy.latex(F)`` (made mathtext-safe; falls back to text).
+    domain : ((xmin, xmax), (ymin, ymax)), optional
+        Fixed limits of the shown coordinates; default: a square around the trajectory.
+    zlim : (low, high), optional
+        Fixed z-range; default: the lowest value seen up to the first surface's top. Surfaces
+        rising above it (larger M) are cut flat there: the walls visibly rise out of the box.
+    coords : (int, int)
+        The coordinates shown; with more than two variables, a slice through the current point.
+    grid : int
+        Grid points per side for the surface functions.
+    frames : int, optional
+        At most this many frames (the stream is read no further, and closed if a generator).
+    every : int
+        Draw every `every`-th iterate (the last one always).
+    figsize : (float, float)
+        Inches; pixel sizes are rounded to even numbers (H.264 needs them).
+    dpi : float
+        Pixels per inch of every frame.
+    view : (float, float)
+        Camera elevation and azimuth in degrees.
+    turn : float
+        Slow camera turn in degrees per frame (0 keeps the fast cached rendering).
+    cmap : str
+        Colormap.
+    alpha : float
+        Surface opacity.
+
+    Notes
+    -----
+    Axis limits, the z-range and the convergence axes are fixed for the whole animation, so
+    nothing jumps. A domain "from the trajectory" needs the whole trajectory, so the stream is
+    read to its end (or to `frames`) first. That keeps a few floats per iterate (about 1 MB for
+    10,000 iterates of a 2-variable problem), never images: memory stays flat in the number of
+    frames, and any frame k can be redrawn exactly with ``update(k)``.
+
+    Examples
+    --------
+    >>> anim = Animator(gradient_descent(f, grad, x0), f_xy)  # doctest: +SKIP
+    >>> anim.save_frames("frames/")                           # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        iterates: Iterable[Any],
+        surface: Surface | None = None,
+        *,
+        surface_of_M: Callable[[float], Surface] | None = None,
+        equalities: Sequence[Surface] = (),
+        inequalities: Sequence[Surface] = (),
+        title: str | None = None,
+        domain: Domain | None = None,
+        zlim: tuple[float, float] | None = None,
+        coords: tuple[int, int] = (0, 1),
+        grid: int = 60,
+        frames: int | None = None,
+        every: int = 1,
+        figsize: tuple[float, float] = (12.8, 7.2),
+        dpi: float = 100.0,
+        view: tuple[float, float] = (30.0, -60.0),
+        turn: float = 0.0,
+        cmap: str = "viridis",
+        alpha: float = 0.75,
+    ):
+        if surface is None and surface_of_M is None:
+            raise ValueError("give the surface: a vectorized F(X, Y), or surface_of_M=lambda M: F")
+        if every < 1:
+            raise ValueError(f"every must be a positive integer, got {every!r}")
+        if frames is not None and frames < 1:
+            raise ValueError(f"frames must be a positive integer, got {frames!r}")
+        if dpi <= 0 or min(figsize) <= 0:
+            raise ValueError(f"figsize and dpi must be positive, got figsize={figsize!r}, dpi={dpi!r}")
+        limit = None if frames is None else (frames - 1) * every + 1
+        trace = collect(iterates, limit=limit)
+        style = Style(figsize=tuple(figsize), dpi=float(dpi), cmap=cmap, alpha=alpha, elev=view[0],
+                      azim=view[1], turn=turn)
+        self.scene = build_scene(trace, surface, surface_of_M=surface_of_M, equalities=equalities,
+                                 inequalities=inequalities, title=title, domain=domain, zlim=zlim,
+                                 coords=coords, grid=grid, every=every, frames=frames, style=style)
+        self._view: SceneFigure | None = None
+
+    @classmethod
+    def from_scene(cls, scene: Scene) -> Animator:
+        """An animator for a ready `Scene` (plain data, e.g. received by a worker process)."""
+        self = cls.__new__(cls)
+        self.scene, self._view = scene, None
+        return self
+
+    # -- the figure -----------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.scene)
+
+    @property
+    def trace(self) -> Trace:
+        """The run as arrays (every iterate read, drawn or not)."""
+        return self.scene.trace
+
+    @property
+    def view(self) -> SceneFigure:
+        """The figure and its artists (created on first use, off-screen)."""
+        if self._view is None:
+            self._view = self.scene.make_figure()
+        return self._view
+
+    @property
+    def figure(self) -> Figure:
+        """The matplotlib figure."""
+        return self.view.figure
+
+    def update(self, frame: int) -> list[Any]:
+        """Move the artists to `frame` (0 <= frame < len(self)); returns the changed artists."""
+        return self.view.update(frame)
+
+    def render(self, frame: int) -> np.ndarray:
+        """RGBA pixels of `frame`, shape (height, width, 4)."""
+        return self.view.render(frame)
+
+    def iterate_of(self, frame: int) -> int:
+        """Index in the trace of the iterate that `frame` shows."""
+        return int(self.scene.frames[frame])
+
+    # -- export ---------------------------------------------------------------------------------
+    def save_frames(self, directory: str | os.PathLike[str], *, overwrite: bool = False, quiet: bool = False,
+                    fps: float = 10.0, tex: bool = True, parallel: bool = False,
+                    executor: cf.Executor | None = None) -> FrameExport:
+        """Write PNG frames ``frame_0000.png, ...`` and ``frames.tex`` to `directory`.
+
+        Parameters
+        ----------
+        directory : path
+            Created if missing; refused if it holds earlier frames, unless `overwrite`.
+        overwrite : bool
+            Replace earlier frames (all of them, so none are left from a longer export).
+        quiet : bool
+            No progress bar or messages.
+        fps : float
+            Frame rate written into ``frames.tex``.
+        tex : bool
+            Also write ``frames.tex`` (LaTeX ``animate`` package).
+        parallel : bool
+            Render across processes (a process pool over the cores unless `executor` is given).
+        executor : concurrent.futures.Executor, optional
+            Run the chunks here instead (implies `parallel`); e.g. a Dask or Ray executor.
+
+        Returns
+        -------
+        FrameExport
+
+        Raises
+        ------
+        FileExistsError
+            Earlier frames in `directory` and not `overwrite`.
+        ExportInterrupted
+            Ctrl-C: only complete frames remain; the exception says how many.
+        """
+        if parallel or executor is not None:
+            return export_frames_parallel(self.scene, directory, executor=executor, overwrite=overwrite,
+                                          quiet=quiet, tex=tex, fps=fps)
+        return export_frames(self.view, directory, overwrite=overwrite, quiet=quiet, tex=tex, fps=fps)
+
+    def save_gif(self, path: str | os.PathLike[str], *, fps: float = 10.0, quiet: bool = False) -> Path:
+        """Write an animated GIF with matplotlib's Pillow writer (frames held until the end)."""
+        return write_movie(self.view, path, gif_writer(fps=fps), quiet=quiet)
+
+    def save_mp4(self, path: str | os.PathLike[str], *, fps: float = 10.0, quiet: bool = False) -> Path:
+        """Write an H.264 MP4 (yuv420p, even size) with matplotlib's ffmpeg writer.
+
+        Raises
+        ------
+        FFmpegNotFoundError
+            No ffmpeg; the message says how to install one.
+        """
+        return write_movie(self.view, path, mp4_writer(fps=fps), quiet=quiet)
+
+    def save(self, path: str | os.PathLike[str], writer: AbstractMovieWriter, *, quiet: bool = False) -> Path:
+        """Write the animation with any matplotlib movie writer."""
+        return write_movie(self.view, path, writer, quiet=quiet)
+
+    # -- live -----------------------------------------------------------------------------------
+    def show(self, *, interval: float = 125.0, repeat: bool = False, block: bool = True,
+             fallback_dir: str | os.PathLike[str] | None = None, quiet: bool = False) -> Any:
+        """Play the animation in a window (``plt.show()``); without a display, export frames.
+
+        Parameters
+        ----------
+        interval : float
+            Milliseconds between frames (the fallback's ``frames.tex`` plays at that rate too).
+        repeat : bool
+            Loop when the end is reached.
+        block : bool
+            Passed to ``plt.show``.
+        fallback_dir : path, optional
+            Where frames go when there is no display (default ``./optviz-frames``, or a fresh
+            ``-2``, ``-3``... sibling if that holds frames).
+
+        Returns
+        -------
+        matplotlib.animation.FuncAnimation or FrameExport
+            The animation (keep a reference while it plays), or what the fallback wrote.
+        """
+        if not has_display():
+            import matplotlib as mpl
+
+            directory = Path(fallback_dir) if fallback_dir is not None else default_frames_dir()
+            result = self.save_frames(directory, quiet=quiet, fps=1000.0 / interval)
+            print(f"No display available (matplotlib backend {mpl.get_backend()!r}): wrote "
+                  f"{result.count} frames to {result.directory.resolve()}/ instead of showing them.",
+                  file=sys.stdout, flush=True)
+            return result
+        import matplotlib.pyplot as plt
+        from matplotlib.animation import FuncAnimation
+
+        st = self.scene.style
+        fig = plt.figure(figsize=st.figsize, dpi=st.dpi)
+        live = self.scene.make_figure(fig)
+        # frames is a sequence (not a bare generator): FuncAnimation can restart and needs no cache.
+        animation = FuncAnimation(fig, live.update, frames=range(len(live)), interval=interval,
+                                  repeat=repeat, blit=False, cache_frame_data=False)
+        fig._optviz_animation = animation  # keep it alive as long as the window
+        plt.show(block=block)
+        return animation
+
+    def close(self) -> None:
+        """Release the off-screen figure."""
+        if self._view is not None:
+            self._view.close()
+            self._view = None

@@ -1,0 +1,591 @@
+"""`NetworkAnimator`: a network's output surface morphing over training, beside its loss curve.
+
+`Animator` draws one fixed surface with a moving point. Here the surface itself moves: frame by
+frame, ``z = net(x1, x2; theta_k)`` for the parameters theta_k of the drawn iterate, one forward
+pass over the grid points (and the training points) through a plain ``predict(theta, P)``
+callable, so viz never sees the network. The new heights go into the same `Poly3DCollection`
+with ``set_verts`` (measured: as fast as building a new collection, and no artist is created per
+frame). Beside it: a top view (the same values as an image, the training points and, for a
+classifier, the decision boundary p = 1/2) and the loss curve.
+
+Axes, panes, ticks, the colour bar and the title are drawn once into a pixel background; each
+frame restores it and draws only the moving artists, in the order a full drawing uses, so the
+live view (which redraws everything) shows the same picture (to a few antialiased pixels where
+tick marks meet the top view's image). That is most of the speed: the static layers cost
+several times what the surface does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import contourpy
+import numpy as np
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+from mpl_toolkits.mplot3d.art3d import Line3DCollection, Poly3DCollection
+
+from ._animator import Animator
+from ._glyph_text import GlyphText
+from ._layout_math import Domain, domain_from_points, even_figsize, value_limits
+from ._lines3d import ProjectedLine3D
+from ._scene import Style, _SliceGrids, frame_positions
+from ._title import mathtext
+from ._trace import Trace, collect
+
+__all__ = ["NetworkAnimator", "NetworkFigure", "NetworkScene", "build_network_scene", "surface_cells"]
+
+Kind = Literal["regression", "classification"]
+Predict = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+CLASS_COLORS = ("#2166ac", "#b2182b")  # the two ends of RdBu_r, the classifier's colormap
+LOSS_COLOR = "#1f77b4"
+_DEFAULT_CMAP = {"regression": "viridis", "classification": "RdBu_r"}
+_ZLIM_SAMPLE_FRAMES = 24
+_BEND_TOLERANCE = 0.01  # of the z-range: a block bending more than this is drawn fine
+# Panel rectangles in figure fractions (left, bottom, width, height): fixed, no layout engine,
+# so nothing moves between frames (the pixel background relies on it).
+_RECT_3D = (0.0, 0.0, 0.57, 0.86)
+_RECT_TOP = (0.6, 0.42, 0.3, 0.42)
+_RECT_LOSS = (0.62, 0.08, 0.33, 0.24)
+# Moving artists above every static one of their axes, in the full drawing as in the cached one.
+_Z_SURFACE, _Z_STEMS, _Z_POINTS, _Z_BOUNDARY, _Z_LINE = 1, 2, 3, 4, 20
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkScene:
+    """Plain data for every frame of a network animation.
+
+    Attributes
+    ----------
+    trace : Trace
+        The training run; ``trace.x`` holds the parameter vectors.
+    frames : ndarray of int
+        Trace index drawn in each frame.
+    kind : {"regression", "classification"}
+    X : ndarray, shape (N, 2)
+        Training inputs.
+    y : ndarray, shape (N,)
+        Targets (regression) or class labels 0/1 (classification).
+    xs, ys : ndarray
+        Grid axes over `domain`.
+    domain : ((float, float), (float, float))
+    zlim : (float, float)
+        Fixed height range of the surface (values outside are clipped to it).
+    outputs : mapping of int to ndarray
+        Per trace index, the network's values on the grid (row-major, ``len(ys) * len(xs)``)
+        followed by its values at the N training points; lazy (and cached for a few frames)
+        until `restricted` turns the needed ones into a plain dict for worker processes.
+    refine : int
+        Fine grid cells per side of one coarse surface polygon (see `surface_cells`).
+    title : str
+        Static title, mathtext-safe.
+    step_name : str
+        What one iterate is called in the headline ("epoch").
+    style : Style
+    """
+
+    trace: Trace
+    frames: np.ndarray
+    kind: str
+    X: np.ndarray
+    y: np.ndarray
+    xs: np.ndarray
+    ys: np.ndarray
+    domain: Domain
+    zlim: tuple[float, float]
+    outputs: Mapping[int, np.ndarray]
+    refine: int = 1
+    title: str = ""
+    step_name: str = "epoch"
+    style: Style = field(default_factory=Style)
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def values(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """The network at trace index `i`: grid values (len(ys), len(xs)) and training-point values (N,)."""
+        v = self.outputs[int(i)]
+        g = len(self.xs) * len(self.ys)
+        return v[:g].reshape(len(self.ys), len(self.xs)), v[g:]
+
+    def restricted(self, positions: Sequence[int]) -> NetworkScene:
+        """A copy holding, as a plain dict, only the outputs frames `positions` draw (computed here)."""
+        keys = sorted({int(self.frames[p]) for p in positions})
+        return replace(self, outputs={k: np.asarray(self.outputs[k]) for k in keys})
+
+    def make_figure(self, figure: Figure | None = None) -> NetworkFigure:
+        """The figure and artists drawing this scene."""
+        return NetworkFigure(self, figure)
+
+
+def _network_values(predict: Predict, theta: np.ndarray, points: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        out = np.asarray(predict(np.array(theta), points), dtype=float)
+    if out.shape not in ((len(points),), (len(points), 1)):
+        raise ValueError(f"predict(theta, P) must return one value per row of P, shape ({len(points)},) or "
+                         f"({len(points)}, 1); got {out.shape} (for several outputs, select one column)")
+    return out.ravel()
+
+
+def _title_text(title: str | None) -> str:
+    # plain words stay words; only text with $...$ math goes through the mathtext repair
+    if not title:
+        return ""
+    return mathtext(title) if "$" in title else title
+
+
+def build_network_scene(trace: Trace, predict: Predict, X: np.ndarray, y: np.ndarray, *,
+                        kind: Kind = "regression", title: str | None = None, domain: Domain | None = None,
+                        zlim: tuple[float, float] | None = None, refine: int = 4, every: int = 1,
+                        frames: int | None = None, step_name: str = "epoch", style: Style | None = None
+                        ) -> NetworkScene:
+    """Check the data, fix the framing and return the `NetworkScene` (see `NetworkAnimator`)."""
+    if kind not in _DEFAULT_CMAP:
+        raise ValueError(f"kind must be 'regression' or 'classification', got {kind!r}")
+    style = style if style is not None else Style(cmap=_DEFAULT_CMAP[kind], surface_count=24)
+    X = np.array(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
+        raise ValueError(f"X must be the training inputs, shape (N, 2) with N >= 1; got {X.shape}")
+    y = np.array(y, dtype=float)
+    if y.shape == (len(X), 1):
+        y = y[:, 0]
+    if y.shape != (len(X),):
+        raise ValueError(f"y must hold one target per row of X, shape ({len(X)},); got {y.shape}")
+    if kind == "classification" and not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError("classification needs labels 0 and 1 in y (for one-hot rows pass labels.argmax(1))")
+    if not (np.isfinite(X).all() and np.isfinite(y).all()):
+        raise ValueError("X and y must be finite")
+    if not (isinstance(refine, int) and refine >= 1):
+        raise ValueError(f"refine must be a positive integer, got {refine!r}")
+    if style.surface_count < 2:
+        raise ValueError(f"surface_count must be at least 2 polygons per side, got {style.surface_count!r}")
+    grid = style.surface_count * refine + 1  # the fine grid: refine x refine cells per coarse one
+
+    positions = frame_positions(len(trace), every=every, frames=frames)
+    dom = domain if domain is not None else domain_from_points(X, pad=0.06)
+    (x0, x1), (y0, y1) = dom
+    if not (x0 < x1 and y0 < y1):
+        raise ValueError(f"domain must be ((xmin, xmax), (ymin, ymax)) with min < max, got {dom!r}")
+    xs, ys = np.linspace(x0, x1, grid), np.linspace(y0, y1, grid)
+    G1, G2 = np.meshgrid(xs, ys)
+    points = np.vstack([np.column_stack([G1.ravel(), G2.ravel()]), X])
+    outputs = _SliceGrids(lambda i: _network_values(predict, trace.x[i], points), positions)
+
+    first = outputs[int(positions[0])]  # evaluated now, so a wrong predict fails at the call
+    if kind == "classification":
+        if np.nanmin(first) < -1e-9 or np.nanmax(first) > 1 + 1e-9:
+            raise ValueError("classification: predict must return probabilities in [0, 1] "
+                             "(apply the sigmoid, or take the softmax column of class 1)")
+        limits = (0.0, 1.0)
+    elif zlim is not None:
+        limits = zlim
+    else:
+        sample = positions[np.linspace(0, len(positions) - 1, _ZLIM_SAMPLE_FRAMES).astype(int)]
+        seen = [y] + [np.nanquantile(outputs[int(i)], (0.005, 0.995)) for i in dict.fromkeys(sample.tolist())]
+        limits = value_limits(np.concatenate(seen), log=False)
+    if not limits[0] < limits[1]:
+        raise ValueError(f"zlim must be (low, high) with low < high, got {limits!r}")
+    return NetworkScene(trace=trace, frames=positions, kind=kind, X=X, y=y, xs=xs, ys=ys, domain=dom,
+                        zlim=(float(limits[0]), float(limits[1])), outputs=outputs,
+                        refine=refine, title=_title_text(title), step_name=step_name, style=style)
+
+
+class NetworkFigure:
+    """The figure and its artists for one `NetworkScene` (created once, mutated per frame).
+
+    Parameters
+    ----------
+    scene : NetworkScene
+    figure : matplotlib.figure.Figure, optional
+        Draw into this figure (e.g. a pyplot one for the live view); by default a new
+        off-screen figure with an Agg canvas.
+
+    Attributes
+    ----------
+    cells : ndarray, shape (polygons, 4 * refine, 3)
+        The surface polygons of the current frame (see `surface_cells`).
+    residuals : ndarray, shape (N, 2, 3), or None
+        Regression: each training point's segment from its target to the network's value.
+    """
+
+    def __init__(self, scene: NetworkScene, figure: Figure | None = None):
+        self.scene = scene
+        st = scene.style
+        figsize = even_figsize(st.figsize, st.dpi)
+        if figure is None:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            figure = Figure(figsize=figsize, dpi=st.dpi)
+            FigureCanvasAgg(figure)
+        else:
+            figure.set_dpi(st.dpi)
+            figure.set_size_inches(*figsize)
+        self.figure = figure
+        self._font = max(4.0, 10.0 * figsize[1] / 7.2)
+        self._norm = Normalize(*scene.zlim)
+        self._grid_x, self._grid_y = np.meshgrid(scene.xs, scene.ys)
+        self._bg: Any = None
+        self._bg_key: tuple[float, ...] | None = None
+        self._bg_pixels: np.ndarray | None = None
+        self._bg_token = 0
+        self.residuals: np.ndarray | None = None
+        self._build()
+
+    # -- construction -------------------------------------------------------------------------
+    def _build(self) -> None:
+        sc, fig, fs = self.scene, self.figure, self._font
+        fig.patch.set_facecolor("white")
+        if sc.title:
+            fig.suptitle(sc.title, fontsize=1.25 * fs, y=0.985, va="top")
+        self.headline = GlyphText(0.5, 0.925, transform=fig.transFigure, fontsize=1.05 * fs, ha="center",
+                                  va="top", box=False, zorder=_Z_LINE)
+        fig.add_artist(self.headline)
+        self._build_3d()
+        self._build_top()
+        self._build_loss()
+        # Drawing order of the full figure: the 2D axes, then the 3D axes (zorder 1), each
+        # artist by zorder; the cached drawing repeats exactly this order.
+        self._dynamic = [*self._dynamic2d, *self._dynamic3d, self.headline]
+
+    def _build_3d(self) -> None:
+        sc, fs = self.scene, self._font
+        ax = self.figure.add_axes(_RECT_3D, projection="3d", computed_zorder=False)
+        ax.patch.set_visible(False)
+        ax.set_zorder(1)
+        (x0, x1), (y0, y1) = sc.domain
+        ax.set(xlim=(x0, x1), ylim=(y0, y1), zlim=sc.zlim)
+        ax.set_xlabel("$x_1$", fontsize=fs, labelpad=-0.2 * fs)
+        ax.set_ylabel("$x_2$", fontsize=fs, labelpad=-0.2 * fs)
+        ax.set_zlabel("P(class 1)" if self._classifier else "network output", fontsize=fs,
+                      labelpad=-0.2 * fs)
+        ax.tick_params(labelsize=0.75 * fs, pad=-0.1 * fs)
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+            axis.set_major_locator(MaxNLocator(5))
+        ax.view_init(elev=sc.style.elev, azim=sc.style.azim)
+        self.ax3d = ax
+        self.cells = self._cells(np.zeros((len(sc.ys), len(sc.xs))))  # a placeholder until `update`
+        self.surface = Poly3DCollection(self.cells, cmap=sc.style.cmap,
+                                        norm=self._norm, alpha=sc.style.alpha, linewidths=0.03 * fs,
+                                        edgecolors=(0, 0, 0, 0.15), zorder=_Z_SURFACE)
+        ax.add_collection3d(self.surface, autolim=False)
+        X, y, lo = sc.X, sc.y, sc.zlim[0]
+        if self._classifier:
+            # the training points on the floor, coloured by class; the boundary p = 1/2 beside them
+            self.points3d = ax.scatter(X[:, 0], X[:, 1], np.full(len(X), lo), c=self._class_colors,
+                                       s=(0.9 * fs) ** 2, edgecolors="black", linewidths=0.04 * fs,
+                                       depthshade=False, zorder=_Z_POINTS)
+            self.boundary3d = ProjectedLine3D([], [], [], color="black", lw=0.2 * fs, zorder=_Z_BOUNDARY)
+            ax.add_line(self.boundary3d)
+            self.stems = None
+            self._dynamic3d = [self.surface, self.points3d, self.boundary3d]
+        else:
+            # the targets as points above their inputs, each tied to the surface by its residual
+            self.stems = Line3DCollection([], colors="0.15", linewidths=0.07 * fs, zorder=_Z_STEMS)
+            ax.add_collection3d(self.stems, autolim=False)
+            self.points3d = ax.scatter(X[:, 0], X[:, 1], np.clip(y, *sc.zlim), c=y, cmap=sc.style.cmap,
+                                       norm=self._norm, s=(0.8 * fs) ** 2, edgecolors="black",
+                                       linewidths=0.05 * fs, depthshade=False, zorder=_Z_POINTS)
+            self.boundary3d = None
+            self._dynamic3d = [self.surface, self.stems, self.points3d]
+
+    def _build_top(self) -> None:
+        sc, fs = self.scene, self._font
+        ax = self.figure.add_axes(_RECT_TOP)
+        (x0, x1), (y0, y1) = sc.domain
+        dx, dy = (x1 - x0) / (len(sc.xs) - 1), (y1 - y0) / (len(sc.ys) - 1)
+        # grid values sit on pixel centres: the image reaches half a cell beyond the domain
+        extent = (x0 - dx / 2, x1 + dx / 2, y0 - dy / 2, y1 + dy / 2)
+        self.image = ax.imshow(np.zeros((len(sc.ys), len(sc.xs))), extent=extent, origin="lower",
+                               cmap=sc.style.cmap, norm=self._norm, interpolation="bilinear", zorder=0)
+        ax.set(xlim=(x0, x1), ylim=(y0, y1))
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xlabel("$x_1$", fontsize=fs, labelpad=0.1 * fs)
+        ax.set_ylabel("$x_2$", fontsize=fs, labelpad=0.1 * fs)
+        ax.tick_params(labelsize=0.75 * fs)
+        ax.set_title("top view: " + ("P(class 1), boundary P = 1/2" if self._classifier
+                                     else "network output and targets"), fontsize=0.85 * fs, pad=0.4 * fs)
+        X, y = sc.X, sc.y
+        by_value = {} if self._classifier else dict(cmap=sc.style.cmap, norm=self._norm)
+        self.points2d = ax.scatter(X[:, 0], X[:, 1], c=self._class_colors if self._classifier else y,
+                                   s=(0.6 * fs) ** 2, edgecolors="black", linewidths=0.05 * fs, zorder=2,
+                                   **by_value)
+        bar = ax.inset_axes((1.04, 0.0, 0.045, 1.0))
+        self.figure.colorbar(self.image, cax=bar)
+        bar.tick_params(labelsize=0.7 * fs)
+        # Drawn over the image in a full drawing, so redrawn over it here too. (So would be the
+        # tick marks, whose antialiased inner ends touch the image's border pixels; redrawing
+        # both axes would cost a third of a frame, so a cached frame differs from a full drawing
+        # in those few pixels only.)
+        over = [self.points2d, *ax.spines.values()]
+        if self._classifier:
+            (self.boundary2d,) = ax.plot([], [], color="black", lw=0.18 * fs, zorder=3)
+            over.append(self.boundary2d)
+        else:
+            self.boundary2d = None
+        self._dynamic2d_top = [self.image, *over]
+        self.ax_top = ax
+
+    def _build_loss(self) -> None:
+        sc, fs, tr = self.scene, self._font, self.scene.trace
+        ax = self.figure.add_axes(_RECT_LOSS)
+        last = int(sc.frames[-1])
+        self._steps = tr.k.astype(float)
+        first, end = self._steps[0], max(self._steps[last], self._steps[0] + 1)
+        ax.set_xlim(first - 0.02 * (end - first), end + 0.02 * (end - first))  # room for the end dots
+        loss = tr.fun[: last + 1]
+        finite = loss[np.isfinite(loss)]
+        if finite.size and finite.min() > 0 and finite.max() > 30 * finite.min():
+            ax.set_yscale("log")
+            ax.set_ylim(*value_limits(loss, log=True))
+        else:
+            ax.set_ylim(*value_limits(loss, log=False))
+        ax.set_xlabel(sc.step_name, fontsize=0.85 * fs, labelpad=0.05 * fs)
+        ax.set_ylabel("training loss", fontsize=0.85 * fs)
+        ax.tick_params(labelsize=0.7 * fs)
+        ax.grid(True, lw=0.05 * fs, alpha=0.5)
+        (self.loss_line,) = ax.plot([], [], color=LOSS_COLOR, lw=0.15 * fs, marker="o", markevery=[-1],
+                                    ms=0.5 * fs, zorder=_Z_LINE)
+        self.ax_loss = ax
+        self._dynamic2d = [*self._dynamic2d_top, self.loss_line]
+
+    @property
+    def _classifier(self) -> bool:
+        return self.scene.kind == "classification"
+
+    @property
+    def _class_colors(self) -> list[str]:
+        return [CLASS_COLORS[int(label)] for label in self.scene.y]
+
+    def _cells(self, Z: np.ndarray) -> np.ndarray:
+        """The surface's polygons for grid values Z (clipped to the z-range), see `surface_cells`."""
+        lo, hi = self.scene.zlim
+        Z = np.clip(np.nan_to_num(Z, nan=lo, posinf=hi, neginf=lo), lo, hi)  # a diverged net lies flat
+        return surface_cells(self._grid_x, self._grid_y, Z, step=self.scene.refine,
+                             tol=_BEND_TOLERANCE * (hi - lo))
+
+    # -- per frame ------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.scene)
+
+    def update(self, frame: int) -> list[Any]:
+        """Move every artist to `frame`: the network's surface, image, residuals or boundary, the
+        loss curve and the headline. Returns the artists that changed."""
+        sc = self.scene
+        if not 0 <= frame < len(sc):
+            raise IndexError(f"frame {frame} out of range: the animation has {len(sc)} frames")
+        i = int(sc.frames[frame])
+        Z, at_points = sc.values(i)
+        self.cells = self._cells(Z)
+        self.surface.set_verts(self.cells)
+        self.surface.set_array(self.cells[..., 2].mean(axis=1))
+        self.image.set_data(Z)
+        tr = sc.trace
+        self.loss_line.set_data(self._steps[: i + 1], tr.fun[: i + 1])
+        text = f"{sc.step_name} {tr.k[i]}   training loss {tr.fun[i]:.4g}"
+        if self._classifier:
+            bx, by = _boundary(sc.xs, sc.ys, Z)
+            self.boundary3d.set_data_3d(bx, by, np.full(bx.shape, sc.zlim[0]))
+            self.boundary2d.set_data(bx, by)
+            accuracy = np.mean((at_points > 0.5) == (sc.y > 0.5))
+            text += f"   accuracy {accuracy:.1%}"
+        else:
+            fit = np.clip(at_points, *sc.zlim)
+            targets = np.clip(sc.y, *sc.zlim)
+            x1, x2 = sc.X[:, 0], sc.X[:, 1]
+            self.residuals = np.stack([np.column_stack([x1, x2, targets]), np.column_stack([x1, x2, fit])],
+                                      axis=1)
+            self.stems.set_segments(self.residuals)
+        self.headline.set_text(text)
+        return list(self._dynamic)
+
+    # -- pixels ----------------------------------------------------------------------------------
+    def render(self, frame: int, *, copy: bool = True) -> np.ndarray:
+        """Draw `frame` and return its RGBA pixels, shape (height, width, 4).
+
+        The static layers are drawn once (per figure size) and kept as a pixel background; each
+        frame restores it and draws the moving artists over it.
+        """
+        self.update(frame)
+        canvas = self.figure.canvas
+        key = self.figure.bbox.bounds
+        if key != self._bg_key:
+            for artist in self._dynamic:
+                artist.set_visible(False)
+            canvas.draw()
+            self._bg = canvas.copy_from_bbox(self.figure.bbox)
+            self._bg_pixels = np.asarray(canvas.buffer_rgba()).copy()
+            self._bg_key = key
+            self._bg_token += 1
+            for artist in self._dynamic:
+                artist.set_visible(True)
+        else:
+            canvas.restore_region(self._bg)
+        renderer = canvas.get_renderer()
+        for artist in self._dynamic2d:
+            artist.draw(renderer)
+        for artist in self._dynamic3d:
+            if hasattr(artist, "do_3d_projection") and not isinstance(artist, ProjectedLine3D):
+                artist.do_3d_projection()  # what Axes3D.draw does first for collections
+            artist.draw(renderer)
+        self.headline.draw(renderer)
+        pixels = np.asarray(canvas.buffer_rgba())
+        return pixels.copy() if copy else pixels
+
+    @property
+    def background(self) -> tuple[int, np.ndarray | None]:
+        """``(token, pixels)`` of the static layers behind the last `render` (for the PNG encoder)."""
+        return self._bg_token, self._bg_pixels
+
+    def close(self) -> None:
+        """Release the figure (and its pyplot window, if it has one)."""
+        if self.figure.canvas.manager is not None:
+            import matplotlib.pyplot as plt
+
+            plt.close(self.figure)
+        self.figure.clear()
+
+
+def surface_cells(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, *, step: int, tol: float) -> np.ndarray:
+    """Polygons of the surface z = Z(X, Y): coarse where it is nearly bilinear, fine where it bends.
+
+    Parameters
+    ----------
+    X, Y, Z : ndarray, shape (m, n)
+        The grid and the values, with ``m - 1`` and ``n - 1`` multiples of `step`.
+    step : int
+        Fine cells per side of a coarse block.
+    tol : float
+        Largest gap allowed between the values inside a block and the bilinear interpolation of
+        its four corners for the block to be drawn as one polygon.
+
+    Returns
+    -------
+    ndarray, shape (polygons, 4 * step, 3)
+        A flat block is one polygon through the ``4 * step`` grid points around its border; a
+        block that bends is its ``step**2`` fine cells, each a quadrilateral whose corners are
+        repeated `step` times (so all polygons have one vertex count and fit one array).
+
+    Notes
+    -----
+    A trained classifier's probability rises from 0 to 1 across a band narrower than a coarse
+    cell; drawn on a uniform coarse grid that cliff becomes a row of saw teeth (the band is
+    aliased), while a uniformly fine grid costs several times the polygons for plateaus that do
+    not need them. Refining only the blocks that bend keeps the count near the coarse one.
+    Tracing each whole block through the fine points of its border makes it share every vertex
+    with refined neighbours, so no cracks open between them.
+    """
+    P = np.stack([X, Y, Z], axis=-1)
+    fine = np.stack([P[:-1, :-1], P[:-1, 1:], P[1:, 1:], P[1:, :-1]], axis=2)  # (m-1, n-1, 4, 3)
+    fine = np.repeat(fine, step, axis=2)
+    if step == 1:
+        return fine.reshape(-1, 4, 3)
+    windows = np.lib.stride_tricks.sliding_window_view(P, (step + 1, step + 1), axis=(0, 1))
+    blocks = np.moveaxis(windows[::step, ::step], 2, -1)  # (R, C, step + 1, step + 1, 3)
+    t = np.linspace(0.0, 1.0, step + 1)
+    u, v = t[:, None], t[None, :]  # down the rows, along the columns
+    z = blocks[..., 2]
+    bilinear = ((1 - u) * (1 - v) * z[..., :1, :1] + (1 - u) * v * z[..., :1, -1:]
+                + u * (1 - v) * z[..., -1:, :1] + u * v * z[..., -1:, -1:])
+    bends = np.abs(z - bilinear).max(axis=(-2, -1)) > tol
+    k = np.arange(step)
+    ring_rows = np.concatenate([np.zeros(step, int), k, np.full(step, step), step - k])
+    ring_cols = np.concatenate([k, np.full(step, step), step - k, np.zeros(step, int)])
+    outlines = blocks[:, :, ring_rows, ring_cols]  # (R, C, 4 * step, 3), around the border
+    refined = np.repeat(np.repeat(bends, step, axis=0), step, axis=1)
+    return np.concatenate([outlines[~bends], fine[refined]])
+
+
+def _boundary(xs: np.ndarray, ys: np.ndarray, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The curve(s) Z = 1/2 by marching squares, pieces separated by NaN (empty if none)."""
+    generator = contourpy.contour_generator(xs, ys, Z, line_type=contourpy.LineType.ChunkCombinedNan)
+    pieces = [p for p in generator.lines(0.5)[0] if p is not None]
+    if not pieces:
+        return np.empty(0), np.empty(0)
+    line = np.concatenate(pieces)
+    return line[:, 0], line[:, 1]
+
+
+class NetworkAnimator(Animator):
+    """Animate a network's training: its output surface over the input plane, morphing epoch by epoch.
+
+    For a 2-input regression the surface is the network's output z = net(x1, x2) with the
+    training targets as points above their inputs, each tied to the surface by its residual;
+    for a 2-input classifier it is the probability of class 1, with the training points coloured
+    by class on the floor and the decision boundary p = 1/2. A top view and the loss curve
+    complete the figure; the headline gives the epoch, the loss and (classifier) the accuracy.
+    Export and live view work as for `Animator` (PNG frames, GIF, MP4, ``show``).
+
+    Parameters
+    ----------
+    iterates : iterable
+        The training run: records with ``k, x, fun, grad`` where ``x`` is the flat parameter
+        vector (e.g. ``adam(*mlp.objective(X, y), mlp.params)``). Read lazily, up to `frames`.
+    predict : callable
+        ``predict(theta, P) -> values`` of shape (M,) or (M, 1) for input rows P of shape (M, 2):
+        the network's output (regression) or its probability of class 1 (classification), e.g.
+        ``lambda theta, P: mlp.predict(P, theta)[:, 0]``.
+    X : ndarray, shape (N, 2)
+        Training inputs.
+    y : ndarray, shape (N,)
+        Training targets, or class labels 0/1.
+    kind : {"regression", "classification"}
+    title : str, optional
+        Static title (LaTeX allowed in ``$...$``).
+    domain : ((xmin, xmax), (ymin, ymax)), optional
+        The input square shown; default: a square around the training inputs.
+    zlim : (low, high), optional
+        Height range (classification: always (0, 1)); default: the targets and the network's
+        values over the run (sampled frames, outer 0.5% left out).
+    frames, every, figsize, dpi :
+        As for `Animator`.
+    view : (float, float)
+        Camera elevation and azimuth in degrees.
+    cmap : str, optional
+        Colormap (default viridis for regression, RdBu_r for probabilities).
+    alpha : float
+        Surface opacity.
+    surface_count : int
+        Polygons per side of the 3D surface where it is smooth.
+    refine : int
+        Where the surface bends sharply within a polygon (a classifier's cliff), that polygon
+        is split into refine x refine; the network is evaluated on the fine grid of
+        ``surface_count * refine + 1`` points per side (the top view shows them all).
+    step_name : str
+        What one iterate is, for the headline and the loss axis.
+
+    Notes
+    -----
+    Per frame, the network is evaluated once on the fine grid and the N training points; a run keeps its
+    iterates as a `Trace` (one parameter vector per iterate: 300 epochs of a 400-weight network
+    are under 1 MB) and a few frames of network values, never images, so memory does not grow
+    with the number of frames exported.
+    """
+
+    def __init__(self, iterates: Iterable[Any], predict: Predict, X: np.ndarray, y: np.ndarray, *,
+                 kind: Kind = "regression", title: str | None = None, domain: Domain | None = None,
+                 zlim: tuple[float, float] | None = None, frames: int | None = None,
+                 every: int = 1, figsize: tuple[float, float] = (12.8, 7.2), dpi: float = 100.0,
+                 view: tuple[float, float] = (30.0, -60.0), cmap: str | None = None, alpha: float = 0.8,
+                 surface_count: int = 24, refine: int = 4, step_name: str = "epoch"):
+        if not callable(predict):
+            raise ValueError(f"predict must be a callable predict(theta, P), got {predict!r}")
+        if every < 1:
+            raise ValueError(f"every must be a positive integer, got {every!r}")
+        if frames is not None and frames < 1:
+            raise ValueError(f"frames must be a positive integer, got {frames!r}")
+        if dpi <= 0 or min(figsize) <= 0:
+            raise ValueError(f"figsize and dpi must be positive, got figsize={figsize!r}, dpi={dpi!r}")
+        if kind not in _DEFAULT_CMAP:
+            raise ValueError(f"kind must be 'regression' or 'classification', got {kind!r}")
+        limit = None if frames is None else (frames - 1) * every + 1
+        trace = collect(iterates, limit=limit)
+        style = Style(figsize=tuple(figsize), dpi=float(dpi), cmap=cmap or _DEFAULT_CMAP[kind], alpha=alpha,
+                      elev=view[0], azim=view[1], surface_count=surface_count)
+        self.scene = build_network_scene(trace, predict, X, y, kind=kind, title=title, domain=domain,
+                                         zlim=zlim, refine=refine, every=every, frames=frames,
+                                         step_name=step_name, style=style)
+        self._view = None
