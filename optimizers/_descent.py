@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ._line_search import EPS, Line, LineSearch, PiecewisePolynomial, exact, resolve_line_search
-from ._stream import Iterate, Result, Status, Stream
+from ._stream import Iterate, Result, Status, Stream, stop_status
 
 __all__ = ["conjugate_gradient", "gradient_descent", "newton"]
 
@@ -192,16 +192,7 @@ def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: L
     g_prev = d_prev = None
     t_guess = step  # exact search brackets from the last step: successive steps are alike
     k = 0
-    while True:
-        if not (math.isfinite(f) and np.all(np.isfinite(g))):
-            status = Status.DIVERGED
-            break
-        if np.max(np.abs(g)) < tol:
-            status = Status.CONVERGED
-            break
-        if k >= max_iter:
-            status = Status.MAX_ITER
-            break
+    while (status := stop_status(x, f, g, k, tol, max_iter)) is None:
         d = rule(x, g, g_prev, d_prev, k + 1)
         line = _line(counted, x, d, f, g, along if search is exact else None)
         found = search(line, t_guess if search is exact else step)

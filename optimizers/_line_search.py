@@ -129,7 +129,7 @@ def _exact_polynomial(pp: PiecewisePolynomial) -> LineSearchResult:
     last = _trimmed(pp.coefs[-1])
     if len(last) >= 2 and last[-1] < 0:  # phi -> -inf as t -> inf
         return LineSearchResult(math.inf, -math.inf, 0, Status.UNBOUNDED)
-    best_t, best_value = 0.0, _horner(_trimmed(pp.coefs[0]), 0.0)
+    best_t, best_value = 0.0, horner(_trimmed(pp.coefs[0]), 0.0)
     uppers = (*pp.breaks[1:], math.inf)
     for lo, hi, c in zip(pp.breaks, uppers, pp.coefs, strict=True):
         c = _trimmed(c)
@@ -137,7 +137,7 @@ def _exact_polynomial(pp: PiecewisePolynomial) -> LineSearchResult:
         if hi < math.inf:
             candidates.append(hi)
         for t in candidates:
-            value = _horner(c, t)
+            value = horner(c, t)
             if value < best_value:
                 best_t, best_value = t, value
     return LineSearchResult(float(best_t), float(best_value), 0)
@@ -150,7 +150,8 @@ def _trimmed(c) -> list[float]:
     return c
 
 
-def _horner(c: list[float], t: float) -> float:
+def horner(c: list[float], t: float) -> float:
+    """The polynomial with coefficients `c` (lowest degree first) at `t`, on plain floats."""
     value = 0.0
     for a in reversed(c):
         value = value * t + a

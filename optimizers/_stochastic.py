@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ._stream import Iterate, Result, Status, Stream
+from ._stream import Iterate, Result, Stream, stop_status
 
 __all__ = ["adam", "minibatches", "momentum", "nesterov", "sgd"]
 
@@ -275,16 +275,7 @@ def _drive(fun, grad, x: np.ndarray, rule: Rule, state: Any, batches: Batches, t
     f = evals.value(x, batch)
     yield Iterate(k=0, x=x, fun=f, grad=g, nfev=evals.nfev)
     k = 0
-    while True:
-        if not (math.isfinite(f) and np.all(np.isfinite(g)) and np.all(np.isfinite(x))):
-            status = Status.DIVERGED
-            break
-        if np.max(np.abs(g)) < tol:
-            status = Status.CONVERGED
-            break
-        if k >= max_iter:
-            status = Status.MAX_ITER
-            break
+    while (status := stop_status(x, f, g, k, tol, max_iter)) is None:
         with np.errstate(all="ignore"):  # overflow shows up as inf in x and is reported as DIVERGED
             d, t, state = rule(g, state, k)
             x = x + t * d

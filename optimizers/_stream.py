@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Iterate", "Result", "Status", "Stream", "frozen_array", "run"]
+__all__ = ["Iterate", "Result", "Status", "Stream", "frozen_array", "run", "stop_status"]
 
 
 def frozen_array(a: Any) -> np.ndarray:
@@ -145,6 +146,20 @@ class Result:
 
 
 Stream = Generator[Iterate, None, Result]
+
+
+def stop_status(x: np.ndarray, f: float, g: np.ndarray, k: int, tol: float, max_iter: int) -> Status | None:
+    """Why a run must stop at (x, f, g) after `k` steps, or None to go on.
+
+    Non-finite values end it as DIVERGED; ``max|g| < tol`` as CONVERGED; `max_iter` steps as MAX_ITER.
+    """
+    if not (math.isfinite(f) and np.all(np.isfinite(g)) and np.all(np.isfinite(x))):
+        return Status.DIVERGED
+    if np.max(np.abs(g)) < tol:
+        return Status.CONVERGED
+    if k >= max_iter:
+        return Status.MAX_ITER
+    return None
 
 
 def run(stream: Iterable[Iterate]) -> Result | None:

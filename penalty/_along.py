@@ -12,6 +12,7 @@ from numpy.polynomial import polynomial as P
 from numpy.typing import ArrayLike
 
 from optimizers import PiecewisePolynomial
+from optimizers._line_search import horner
 
 from ._compile import lambdify, point
 
@@ -86,7 +87,7 @@ class LineKernel:
         breaks = sorted({0.0}.union(*(_positive_roots(c) for c in g_lists)))
         probes = [0.5 * (a + b) for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
         probes.append(breaks[-1] + max(1.0, 0.5 * breaks[-1]))  # finite even for a break near 1e308
-        active = np.array([[_horner(c, t) > 0.0 for c in g_lists] for t in probes], dtype=float)
+        active = np.array([[horner(c, t) > 0.0 for c in g_lists] for t in probes], dtype=float)
         squares = np.array([np.convolve(g_j, g_j) for g_j in g])
         coefs = base + M * (active @ squares)
         coefs.flags.writeable = False  # the record is immutable, like the optimizers' iterates
@@ -104,13 +105,6 @@ def _taylor(phi: sympy.Expr, t: sympy.Symbol, degree: int) -> list[sympy.Expr]:
         coefficients.append(phi.xreplace({t: 0}) / math.factorial(k))
         phi = phi.diff(t)
     return coefficients
-
-
-def _horner(c: list[float], t: float) -> float:
-    value = 0.0
-    for coefficient in reversed(c):
-        value = value * t + coefficient
-    return value
 
 
 def _positive_roots(c: list[float]) -> list[float]:
