@@ -109,9 +109,12 @@ def armijo(line: Line, t0: float, *, c1: float = 1e-4, shrink: float = 0.5, max_
 def exact(line: Line, t0: float = 1.0) -> LineSearchResult:
     """The minimizer of phi(t) over t >= 0.
 
-    With `line.polynomial` it is exact: the global minimum over the pieces' critical points (real
-    roots of phi') and break points. Otherwise a bracket [a, b] with phi'(a) < 0 < phi'(b) is grown
-    from `t0` and phi'(t) = 0 is solved in it by Brent's method to near machine precision.
+    With `line.polynomial` the candidates are exact: the real roots of phi' on every piece and the
+    break points; phi itself (not the polynomial, whose coefficients may carry rounding noise) picks
+    the lowest. Otherwise a bracket holding a local minimizer is grown from `t0` and shrunk by
+    safeguarded secant steps on phi' (Illinois-weighted, the "zoom" of Nocedal & Wright,
+    Algorithm 3.6, with c2 -> 0; bisection when they stall) until it is as narrow as floating
+    point allows: ``4 eps t``, or `line.resolution`, below which x + t d no longer changes.
     A phi that keeps decreasing ends with ``Status.UNBOUNDED``.
 
     Notes
@@ -120,27 +123,33 @@ def exact(line: Line, t0: float = 1.0) -> LineSearchResult:
     successive gradients are orthogonal (Nocedal & Wright, sec. 3.3).
     """
     if line.polynomial is not None:
-        return _exact_polynomial(line.polynomial)
+        return _exact_polynomial(line)
     return _exact_bracket_zoom(line, t0)
 
 
-def _exact_polynomial(pp: PiecewisePolynomial) -> LineSearchResult:
-    # Runs once per iteration: plain-float arithmetic, closed-form roots up to degree 2.
-    last = _trimmed(pp.coefs[-1])
-    if len(last) >= 2 and last[-1] < 0:  # phi -> -inf as t -> inf
-        return LineSearchResult(math.inf, -math.inf, 0, Status.UNBOUNDED)
-    best_t, best_value = 0.0, horner(_trimmed(pp.coefs[0]), 0.0)
+def _exact_polynomial(line: Line) -> LineSearchResult:
+    pp = line.polynomial
+    candidates = []
     uppers = (*pp.breaks[1:], math.inf)
     for lo, hi, c in zip(pp.breaks, uppers, pp.coefs, strict=True):
-        c = _trimmed(c)
-        candidates = [lo, *(t for t in _stationary_points(c) if lo <= t <= hi)]
-        if hi < math.inf:
-            candidates.append(hi)
-        for t in candidates:
-            value = horner(c, t)
-            if value < best_value:
-                best_t, best_value = t, value
-    return LineSearchResult(float(best_t), float(best_value), 0)
+        candidates.extend(t for t in _stationary_points(_trimmed(c)) if lo < t <= hi)
+        if 0 < lo:
+            candidates.append(lo)
+    last = _trimmed(pp.coefs[-1])
+    if len(last) >= 2 and last[-1] < 0 and _keeps_decreasing(line, max([1.0, *candidates])):
+        return LineSearchResult(math.inf, -math.inf, 3, Status.UNBOUNDED)
+    values = [line.phi(t) for t in candidates]
+    best = min(range(len(values)), key=values.__getitem__, default=None)
+    if best is None or not values[best] < line.phi0:
+        # No step lowers phi in floating point: t = 0, which ends the run as STALLED.
+        return LineSearchResult(0.0, line.phi0, len(values))
+    return LineSearchResult(float(candidates[best]), values[best], len(values))
+
+
+def _keeps_decreasing(line: Line, t: float) -> bool:
+    """Whether phi itself keeps falling at 10 t, 100 t, 1000 t, ending below phi(0)."""
+    values = [line.phi(t * 10.0**j) for j in range(1, 4)]
+    return values[0] > values[1] > values[2] and values[2] < line.phi0
 
 
 def _trimmed(c) -> list[float]:
@@ -150,18 +159,31 @@ def _trimmed(c) -> list[float]:
     return c
 
 
-def horner(c: list[float], t: float) -> float:
-    """The polynomial with coefficients `c` (lowest degree first) at `t`, on plain floats."""
-    value = 0.0
-    for a in reversed(c):
-        value = value * t + a
-    return value
-
-
 def _stationary_points(c: list[float]) -> list[float]:
-    """Real roots of the derivative of the polynomial with coefficients `c` (lowest first)."""
+    """Real roots of the derivative of the polynomial with coefficients `c` (lowest first).
+
+    Leading coefficients at rounding level (e.g. from a gradient component of 1e-29) wreck the
+    companion-matrix roots of the small ones, so the roots of every truncation of phi' are candidates
+    too, each polished by Newton steps on the whole phi'; phi's values pick among them.
+    """
     d = _trimmed([k * a for k, a in enumerate(c)][1:] or [0.0])
-    if len(d) == 1:
+    candidates = []
+    for degree in range(1, len(d)):
+        candidates.extend(_real_roots(_trimmed(d[: degree + 1])))
+    dd = [k * a for k, a in enumerate(d)][1:] or [0.0]
+    polished = []
+    for t in candidates:
+        for _ in range(2):
+            slope = horner(dd, t)
+            if slope == 0:
+                break
+            t -= horner(d, t) / slope
+        polished.append(t)
+    return [t for t in polished if math.isfinite(t)]
+
+
+def _real_roots(d: list[float]) -> list[float]:
+    if len(d) <= 1:
         return []
     if len(d) == 2:
         return [-d[0] / d[1]]
@@ -174,6 +196,14 @@ def _stationary_points(c: list[float]) -> list[float]:
         return [q / a] + ([c0 / q] if q != 0 else [])
     roots = P.polyroots(d)
     return [float(r.real) for r in roots if abs(r.imag) <= 1e-9 * max(1.0, abs(r.real))]
+
+
+def horner(c: list[float], t: float) -> float:
+    """The polynomial with coefficients `c` (lowest degree first) at `t`, on plain floats."""
+    value = 0.0
+    for a in reversed(c):
+        value = value * t + a
+    return value
 
 
 def _exact_bracket_zoom(line: Line, t0: float, max_iter: int = 200) -> LineSearchResult:

@@ -140,6 +140,16 @@ def test_polynomial_exact_search_matches_the_iterative_one(seed):
         np.testing.assert_allclose(a.x, b.x, atol=1e-9)
 
 
+def test_exact_search_never_trusts_rounding_noise_in_the_polynomial():
+    # On Rosenbrock from (0, 0) a gradient component ~1e-29 gives phi's quartic a far-away
+    # "minimum" at t ~ 1e30 that exists only in rounding; phi itself must decide.
+    F = Problem("100*(x2 - x1**2)**2 + (1 - x1)**2").penalized_function(1.0)
+    stream = gradient_descent(F.fun, F.grad, [0.0, 0.0], along=F.along, max_iter=300)
+    values = [it.fun for it in stream]
+    assert all(b <= a for a, b in pairwise(values))
+    assert values[-1] < 0.1  # steepest descent crawls along the valley, but it never jumps out
+
+
 def test_unbounded_problem_is_not_a_success():
     problem = Problem("-x1 + x2**2", ["x2 >= 0"])
     # Along -grad from (0, 0), F = -t: the exact line search sees it at once.
