@@ -57,8 +57,11 @@ def check(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         p.error("--fps must be positive")
 
 
-def run(animator: Any, args: argparse.Namespace) -> int:
+def run(animator: Any, args: argparse.Namespace, **live: Any) -> int:
     """Export what the flags ask for, then show the animation live (or explain why not).
+
+    `live` holds extra `viz.Animator.show` keywords, e.g. ``rerun=`` and ``params=`` so the
+    window can restart the run from a clicked point or with new parameters.
 
     Returns
     -------
@@ -95,7 +98,7 @@ def run(animator: Any, args: argparse.Namespace) -> int:
         print("No display available: skipped the live view (the exports above hold the animation).")
         return 0
     try:
-        animator.show(quiet=args.quiet, interval=1000.0 / args.fps)
+        animator.show(quiet=args.quiet, interval=1000.0 / args.fps, **live)
     except ExportInterrupted:
         return EXIT_INTERRUPTED
     return 0
@@ -106,11 +109,14 @@ def main(build: Callable[[argparse.Namespace], Any], description: str | None = N
          options: Callable[[argparse.ArgumentParser], None] | None = None) -> int:
     """Parse `argv`, build the animator with `build(args)`, and `run` it.
 
-    `options(parser)`, if given, adds a demo's own flags to the shared ones.
+    `options(parser)`, if given, adds a demo's own flags to the shared ones. `build` returns
+    the animator, or ``(animator, live)`` with `live` the extra keywords for its live window.
     """
     p = parser(description)
     if options is not None:
         options(p)
     args = p.parse_args(argv)
     check(p, args)
-    return run(build(args), args)
+    built = build(args)
+    animator, live = built if isinstance(built, tuple) else (built, {})
+    return run(animator, args, **live)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from demos._cli import animator_options, main
 from penalty import Problem, exterior_penalty
@@ -28,12 +29,16 @@ CONSTRAINTS = ["x1 + x2 = 1", "x2 >= 1"]
 X0 = (-0.5, 0.2)
 
 
-def build(args: argparse.Namespace) -> Animator:
-    """The seed problem's penalty run, as an animator sized by the command-line flags."""
+def build(args: argparse.Namespace) -> tuple[Animator, dict[str, Any]]:
+    """The seed problem's penalty run, as an animator sized by the command-line flags, and the
+    live window's restart hook (a click on the contour view, or new M0 and C, runs it again)."""
     problem = Problem(OBJECTIVE, CONSTRAINTS)
-    stream = exterior_penalty(problem, X0, M0=1.0, C=10.0, epsilon=1e-5)
-    return Animator(
-        stream,
+
+    def rerun(x0: Sequence[float], M0: float, C: float) -> Iterator[Any]:
+        return exterior_penalty(problem, x0, M0=M0, C=C, epsilon=1e-5)
+
+    animator = Animator(
+        rerun(X0, M0=1.0, C=10.0),
         surface_of_M=lambda M: problem.penalized_function(M).surface,
         equalities=problem.equality_functions,
         inequalities=problem.inequality_functions,
@@ -41,6 +46,7 @@ def build(args: argparse.Namespace) -> Animator:
         view=(30.0, -50.0),  # looking along the valley x1 + x2 = 1, from its low end
         **animator_options(args),
     )
+    return animator, dict(rerun=rerun, params={"M0": 1.0, "C": 10.0})
 
 
 def run(argv: Sequence[str] | None = None) -> int:

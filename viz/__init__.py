@@ -7,15 +7,24 @@ from ._animator import Animator
 from ._figure import SceneFigure
 from ._frames import ExportInterrupted, FrameExport, export_frames, export_frames_parallel, frame_name
 from ._landscape import Plane, filter_normalized_direction, pca_directions
-from ._live import has_display
+from ._live import has_display, to_jshtml
 from ._movie import FFmpegNotFoundError, find_ffmpeg, gif_writer, mp4_writer, write_movie
 from ._network import NetworkAnimator, NetworkFigure, NetworkScene
+from ._player import Player
 from ._png import BandedPngEncoder, encode_png
+from ._runs import RUN_COLORS, Run, build_runs_scene
+from ._runs_figure import RunsFigure
 from ._scene import Scene, Style, build_scene
 from ._title import mathtext
 from ._trace import Trace, collect
 
 __all__ = [
+    "RUN_COLORS",
+    "Player",
+    "Run",
+    "RunsFigure",
+    "build_runs_scene",
+    "to_jshtml",
     "Animator",
     "BandedPngEncoder",
     "ExportInterrupted",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,10 @@ from matplotlib.figure import Figure
 
 from ._figure import SceneFigure
 from ._frames import FrameExport, export_frames, export_frames_parallel
-from ._layout_math import Domain
+from ._layout_math import Domain, even_figsize
 from ._live import default_frames_dir, has_display
 from ._movie import gif_writer, mp4_writer, write_movie
+from ._runs import build_runs_scene
 from ._scene import Scene, Style, build_scene
 from ._trace import Trace, collect
 
@@ -35,10 +36,14 @@ class Animator:
 
     Parameters
     ----------
-    iterates : iterable
+    iterates : iterable or mapping of str to iterable
         Iterates with ``k, x, fun, grad`` and optionally ``step, direction`` and, for penalty
         runs, ``outer, M, objective, violation`` (e.g. `optimizers.Iterate`). Consumed lazily,
         one record at a time, into a `Trace` of plain arrays before drawing starts (see Notes).
+        A mapping ``{name: iterable}`` compares several runs of a 2-variable function over one
+        `surface`: frame k shows every run up to its own k-th drawn iterate (a finished run
+        stays at its last point), each in its colour, with one label line per run, a legend, and
+        one f and one gradient-norm curve per run. The animation is as long as the longest run.
     surface : callable, optional
         Vectorized function of the iterates: ``surface(X1, ..., Xn)`` on broadcastable arrays,
         i.e. ``F(X, Y)`` for two variables. Needed unless `surface_of_M` covers every iterate.
@@ -76,6 +81,9 @@ class Animator:
         Colormap.
     alpha : float
         Surface opacity.
+    colors : sequence of str, optional
+        One colour per run of a mapping (default: `viz._runs.RUN_COLORS`, chosen to stand out on
+        viridis).
 
     Notes
     -----
@@ -89,11 +97,13 @@ class Animator:
     --------
     >>> anim = Animator(gradient_descent(f, grad, x0), f_xy)  # doctest: +SKIP
     >>> anim.save_frames("frames/")                           # doctest: +SKIP
+    >>> race = Animator({"steepest descent": gradient_descent(f, grad, x0),
+    ...                  "Newton": newton(f, grad, hess, x0)}, f_xy)  # doctest: +SKIP
     """
 
     def __init__(
         self,
-        iterates: Iterable[Any],
+        iterates: Iterable[Any] | Mapping[str, Iterable[Any]],
         surface: Surface | None = None,
         *,
         surface_of_M: Callable[[float], Surface] | None = None,
@@ -112,6 +122,7 @@ class Animator:
         turn: float = 0.0,
         cmap: str = "viridis",
         alpha: float = 0.75,
+        colors: Sequence[str] | None = None,
     ):
         if surface is None and surface_of_M is None:
             raise ValueError("give the surface: a vectorized F(X, Y), or surface_of_M=lambda M: F")
@@ -122,13 +133,22 @@ class Animator:
         if dpi <= 0 or min(figsize) <= 0:
             raise ValueError(f"figsize and dpi must be positive, got figsize={figsize!r}, dpi={dpi!r}")
         limit = None if frames is None else (frames - 1) * every + 1
-        trace = collect(iterates, limit=limit)
         style = Style(figsize=tuple(figsize), dpi=float(dpi), cmap=cmap, alpha=alpha, elev=view[0],
                       azim=view[1], turn=turn)
+        self._view: SceneFigure | None = None
+        if isinstance(iterates, Mapping):
+            if surface_of_M is not None or equalities or inequalities:
+                raise ValueError("several runs share one plain surface: surface_of_M and constraints "
+                                 "are for a single (penalty) run")
+            traces = {str(name): collect(stream, limit=limit) for name, stream in iterates.items()}
+            self.scene = build_runs_scene(traces, surface, title=title, domain=domain, zlim=zlim,
+                                          coords=coords, grid=grid, every=every, frames=frames, colors=colors,
+                                          style=style)
+            return
+        trace = collect(iterates, limit=limit)
         self.scene = build_scene(trace, surface, surface_of_M=surface_of_M, equalities=equalities,
                                  inequalities=inequalities, title=title, domain=domain, zlim=zlim,
                                  coords=coords, grid=grid, every=every, frames=frames, style=style)
-        self._view: SceneFigure | None = None
 
     @classmethod
     def from_scene(cls, scene: Scene) -> Animator:
@@ -145,6 +165,13 @@ class Animator:
     def trace(self) -> Trace:
         """The run as arrays (every iterate read, drawn or not)."""
         return self.scene.trace
+
+    @property
+    def traces(self) -> dict[str, Trace]:
+        """Every run by name (one run: ``{"": trace}``)."""
+        if self.scene.runs:
+            return {run.name: run.trace for run in self.scene.runs}
+        return {"": self.scene.trace}
 
     @property
     def view(self) -> SceneFigure:
@@ -228,9 +255,38 @@ class Animator:
         return write_movie(self.view, path, writer, quiet=quiet)
 
     # -- live -----------------------------------------------------------------------------------
+    def __new__(cls, *args: Any, **kwargs: Any) -> Animator:
+        # Remember the constructor's arguments, so the live window can make the same animator
+        # for a restarted run (`remake`); ``from_scene`` passes none and cannot be remade.
+        self = super().__new__(cls)
+        kwargs = {k: v for k, v in kwargs.items() if k != "iterates"}
+        self._made_with = (args[1:], kwargs) if args or kwargs else None
+        return self
+
+    def remake(self, iterates: Iterable[Any], **changes: Any) -> Animator:
+        """The same animator (class, surface, options) for other `iterates`, with `changes` applied.
+
+        Raises
+        ------
+        ValueError
+            The animator was made with `from_scene`: there are no callables to evaluate.
+        """
+        if getattr(self, "_made_with", None) is None:
+            raise ValueError("an animator made from a Scene cannot be remade: construct it from a stream")
+        args, kwargs = self._made_with
+        return type(self)(iterates, *args, **{**kwargs, **changes})
+
     def show(self, *, interval: float = 125.0, repeat: bool = False, block: bool = True,
-             fallback_dir: str | os.PathLike[str] | None = None, quiet: bool = False) -> Any:
-        """Play the animation in a window (``plt.show()``); without a display, export frames.
+             fallback_dir: str | os.PathLike[str] | None = None, quiet: bool = False,
+             rerun: Callable[..., Iterable[Any]] | None = None, params: Mapping[str, float] | None = None,
+             save_dir: str | os.PathLike[str] | None = None, lecture_dpi: float = 200.0) -> Any:
+        """Play the animation in an interactive window; without a display, export frames.
+
+        The window has the export's panels above a strip of controls: play/pause (space), step
+        (right arrow; left steps back), restart (r), a history slider, a speed slider, save frame
+        (s, a PNG at `lecture_dpi`) and export (e, every frame). Both keep the camera the mouse set.
+        With `rerun`, a click on the contour view restarts from that point, and text boxes set
+        `params`; the new run streams in while it plays.
 
         Parameters
         ----------
@@ -243,11 +299,21 @@ class Animator:
         fallback_dir : path, optional
             Where frames go when there is no display (default ``./optviz-frames``, or a fresh
             ``-2``, ``-3``... sibling if that holds frames).
+        quiet : bool
+            No progress bar or messages (fallback only).
+        rerun : callable, optional
+            ``rerun(x0=..., **params)`` returning a fresh iterate stream, for restarts.
+        params : mapping of str to float, optional
+            `rerun`'s parameters and their values for the first run, e.g. ``{"M0": 1, "C": 10}``.
+        save_dir : path, optional
+            Where saved frames and exports go (default: the working directory).
+        lecture_dpi : float
+            Pixels per inch of a saved frame.
 
         Returns
         -------
-        matplotlib.animation.FuncAnimation or FrameExport
-            The animation (keep a reference while it plays), or what the fallback wrote.
+        Player or FrameExport
+            The player (keep a reference while the window is open), or what the fallback wrote.
         """
         if not has_display():
             import matplotlib as mpl
@@ -259,17 +325,19 @@ class Animator:
                   file=sys.stdout, flush=True)
             return result
         import matplotlib.pyplot as plt
-        from matplotlib.animation import FuncAnimation
+
+        from ._player import Player, live_figsize
 
         st = self.scene.style
-        fig = plt.figure(figsize=st.figsize, dpi=st.dpi)
-        live = self.scene.make_figure(fig)
-        # frames is a sequence (not a bare generator): FuncAnimation can restart and needs no cache.
-        animation = FuncAnimation(fig, live.update, frames=range(len(live)), interval=interval,
-                                  repeat=repeat, blit=False, cache_frame_data=False)
-        fig._optviz_animation = animation  # keep it alive as long as the window
+        fig = plt.figure(figsize=live_figsize(even_figsize(st.figsize, st.dpi)), dpi=st.dpi)
+        if fig.canvas.manager is not None:
+            fig.canvas.manager.set_window_title("optviz")
+        player = Player(self, fig, rerun=rerun, params=params, fps=1000.0 / interval, repeat=repeat,
+                        save_dir=save_dir, lecture_dpi=lecture_dpi)
+        fig._optviz_player = player  # keep it (its timer and widgets) alive as long as the window
+        player.start()
         plt.show(block=block)
-        return animation
+        return player
 
     def close(self) -> None:
         """Release the off-screen figure."""

@@ -106,6 +106,15 @@ class SceneFigure:
             axis.set_major_locator(MaxNLocator(5))
         ax.view_init(elev=sc.style.elev, azim=sc.style.azim)
         self.ax3d = ax
+        self._build_paths3d()
+        self._build_contour()
+        self._build_paths2d()
+        self._build_convergence()
+        self._build_phi()
+        self._collect_dynamic()
+
+    def _build_paths3d(self) -> None:
+        ax, fs = self.ax3d, self._font
         self.old3d = _line3d(ax, color=PATH_COLOR, lw=0.12 * fs, alpha=0.45, zorder=_Z_PATH)
         self.path3d = _line3d(ax, color=PATH_COLOR, lw=0.22 * fs, zorder=_Z_PATH)
         self.drop3d = _line3d(ax, color=PATH_COLOR, lw=0.1 * fs, ls=":", zorder=_Z_PATH)
@@ -113,9 +122,8 @@ class SceneFigure:
                                ms=0.8 * fs, zorder=_Z_POINT)
         self.label3d = GlyphText(0.02, 0.98, transform=ax.transAxes, fontsize=0.95 * fs, zorder=_Z_LABEL)
         ax.add_artist(self.label3d)
-        self._build_contour()
-        self._build_convergence()
-        self._build_phi()
+
+    def _collect_dynamic(self) -> None:
         # Drawing order of the full figure: the 2D axes, then the 3D axes (zorder 1, so its labels
         # may overlap a neighbour the same way in both drawings), each artist by zorder. The
         # cached drawing repeats exactly this order.
@@ -166,6 +174,9 @@ class SceneFigure:
             ax.legend(handles=handles, loc="lower left", fontsize=0.7 * fs, framealpha=0.85,
                       handlelength=1.5, borderpad=0.3)
         self.ax2d = ax
+
+    def _build_paths2d(self) -> None:
+        ax, fs = self.ax2d, self._font
         (self.old2d,) = ax.plot([], [], color=PATH_COLOR, lw=0.12 * fs, alpha=0.45, zorder=_Z_PATH)
         # One artist for the path and the current point (its marker, on the last vertex only):
         # every artist drawn per frame costs time, so lines carry their own end markers.
@@ -230,6 +241,16 @@ class SceneFigure:
 
     def _build_phi(self) -> None:
         fs = self._font
+        ax = self._build_phi_axes()
+        (self.phi_line,) = ax.plot([], [], color=F_COLOR, lw=0.15 * fs, zorder=_Z_PATH, marker="o",
+                                   markevery=[self._phi_star], mfc=POINT_COLOR, mec="black", mew=0.05 * fs,
+                                   ms=0.6 * fs)
+        self.phi_text = GlyphText(0.5, 0.97, transform=ax.transAxes, fontsize=0.7 * fs, ha="center",
+                                  va="top", box=False, zorder=_Z_LABEL)
+        ax.add_artist(self.phi_text)
+
+    def _build_phi_axes(self) -> Any:
+        fs = self._font
         ax = self.figure.add_axes(_RECT_PHI)
         ax.set(xlim=(0, PHI_SPAN), ylim=(-0.12, 1.3), yticks=[])
         ax.set_xticks([0, 1], ["0", "t*"])
@@ -241,13 +262,8 @@ class SceneFigure:
         ax.axvline(1.0, color="0.7", lw=0.08 * fs, zorder=1)
         self._phi_s = np.linspace(0.0, PHI_SPAN, PHI_SAMPLES)
         self._phi_star = int(np.argmin(np.abs(self._phi_s - 1.0)))  # the sample at t = t*
-        (self.phi_line,) = ax.plot([], [], color=F_COLOR, lw=0.15 * fs, zorder=_Z_PATH, marker="o",
-                                   markevery=[self._phi_star], mfc=POINT_COLOR, mec="black", mew=0.05 * fs,
-                                   ms=0.6 * fs)
-        self.phi_text = GlyphText(0.5, 0.97, transform=ax.transAxes, fontsize=0.7 * fs, ha="center",
-                                  va="top", box=False, zorder=_Z_LABEL)
-        ax.add_artist(self.phi_text)
         self.ax_phi = ax
+        return ax
 
     # -- per frame ------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -385,7 +401,7 @@ class SceneFigure:
         canvas = self.figure.canvas
         turning = bool(self.scene.style.turn)
         # The faded path of earlier weights M is part of the background: it only changes with M.
-        key = (self._key, self._old_start, turning, self.figure.bbox.bounds)
+        key = (self._key, self._background_state(), turning, self.figure.bbox.bounds)
         if key != self._bg_key:
             hidden = [*self._dynamic, self.ax3d] if turning else self._dynamic
             for artist in hidden:
@@ -410,6 +426,11 @@ class SceneFigure:
                 artist.draw(renderer)
         pixels = np.asarray(canvas.buffer_rgba())
         return pixels.copy() if copy else pixels
+
+    def _background_state(self) -> Any:
+        """What, beside the surface and camera, the pixel background shows (here: the faded path
+        of earlier weights M); the background is redrawn when it changes."""
+        return self._old_start
 
     @property
     def background(self) -> tuple[int, np.ndarray | None]:

@@ -97,6 +97,9 @@ class Scene:
     axis_names : (str, str)
         Names of the shown coordinates.
     style : Style
+    runs : tuple of Run
+        For a comparison of several runs (`viz._runs.build_runs_scene`), each run's arrays; then
+        `trace` is the longest run. Empty for a single run.
     """
 
     trace: Trace
@@ -117,13 +120,18 @@ class Scene:
     title: str = ""
     axis_names: tuple[str, str] = ("$x_1$", "$x_2$")
     style: Style = field(default_factory=Style)
+    runs: tuple[Any, ...] = ()
 
     def __len__(self) -> int:
         return len(self.frames)
 
     def make_figure(self, figure: Any = None) -> Any:
-        """The figure and artists drawing this scene (a `SceneFigure`)."""
-        from ._figure import SceneFigure  # _figure imports this module
+        """The figure and artists drawing this scene (a `SceneFigure`, or a `RunsFigure` for runs)."""
+        if self.runs:
+            from ._runs_figure import RunsFigure  # the figure modules import this one
+
+            return RunsFigure(self, figure)
+        from ._figure import SceneFigure
 
         return SceneFigure(self, figure)
 

@@ -42,6 +42,9 @@ class Trace:
         Maximum constraint violation; NaN for plain runs.
     outer : ndarray of int, shape (N,)
         Outer (penalty) iteration; -1 for plain runs.
+    result : object or None
+        What the stream returned when it ended (an `optimizers.Result`, whose ``status`` says
+        why), or None if it returned nothing or was stopped early.
     """
 
     k: np.ndarray
@@ -54,6 +57,7 @@ class Trace:
     objective: np.ndarray
     violation: np.ndarray
     outer: np.ndarray
+    result: Any = None
 
     def __len__(self) -> int:
         return len(self.fun)
@@ -103,8 +107,14 @@ def collect(iterates: Iterable[Any], *, limit: int | None = None) -> Trace:
     rows: dict[str, list[Any]] = {name: [] for name in _FIELDS}
     n = None
     iterator = iter(iterates)
+    result = None
     try:
-        for it in iterator:
+        while True:
+            try:
+                it = next(iterator)
+            except StopIteration as stop:  # a generator's return value: the run's Result
+                result = stop.value
+                break
             x = np.asarray(it.x, dtype=float).ravel()
             if n is None:
                 n = x.size
@@ -118,7 +128,8 @@ def collect(iterates: Iterable[Any], *, limit: int | None = None) -> Trace:
             rows["k"].append(int(it.k))
             rows["x"].append(x)
             rows["fun"].append(float(it.fun))
-            rows["grad_norm"].append(float(np.linalg.norm(np.asarray(it.grad, dtype=float))))
+            with np.errstate(over="ignore"):  # a diverging run's last gradient may overflow: inf
+                rows["grad_norm"].append(float(np.linalg.norm(np.asarray(it.grad, dtype=float))))
             rows["step"].append(float(step) if has_step else np.nan)
             rows["direction"].append(np.asarray(direction, float).ravel() if has_step else np.full(n, np.nan))
             rows["M"].append(float(getattr(it, "M", np.nan)))
@@ -138,4 +149,4 @@ def collect(iterates: Iterable[Any], *, limit: int | None = None) -> Trace:
     arrays["outer"] = arrays["outer"].astype(int)
     for a in arrays.values():
         a.flags.writeable = False
-    return Trace(**arrays)
+    return Trace(**arrays, result=result)

@@ -1,16 +1,17 @@
-"""The live view: FuncAnimation over a frame sequence; headless machines get frames instead."""
+"""The live view: a timer-driven player; notebooks get ipympl or HTML; headless machines get frames."""
 
 from __future__ import annotations
 
-import gc
+import importlib
+import os
 
 import matplotlib.pyplot as plt
 import pytest
-from viz_streams import CountingWriter
+from viz_streams import make_quadratic
 
 import viz._animator as animator_module
 from viz import has_display
-from viz._live import default_frames_dir
+from viz._live import default_frames_dir, embedded_frames, to_jshtml
 
 
 def test_agg_is_not_a_display():
@@ -46,32 +47,64 @@ def test_no_display_variable_means_no_display(monkeypatch):
     assert live.has_display()
 
 
-def test_live_animation_steps_through_every_frame(quad_anim, monkeypatch, tmp_path):
-    # pretend there is a display, then drive the FuncAnimation with a counting writer
+def test_show_plays_every_frame_and_keeps_the_player_alive(quad_anim, monkeypatch):
+    # pretend there is a display; the timer's ticks are called by hand
     monkeypatch.setattr(animator_module, "has_display", lambda: True)
     monkeypatch.setattr(plt, "show", lambda **kwargs: None)
-    animation = quad_anim.show(interval=1)
+    player = quad_anim.show(interval=1)
     try:
-        writer = CountingWriter()
-        animation.save(str(tmp_path / "live.txt"), writer=writer)
-        assert writer.frames == len(quad_anim)
-        # frames is a sequence, not a one-shot generator: it can play again
-        assert list(animation._iter_gen()) == list(range(len(quad_anim)))
+        assert player.figure._optviz_player is player
+        shown = [player.frame]
+        while player.playing:
+            player.tick()
+            shown.append(player.frame)
+        assert shown == list(range(len(quad_anim))) + [len(quad_anim) - 1]
     finally:
         plt.close("all")
 
 
-@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
-def test_show_returns_the_animation_and_keeps_it_alive(quad_anim, monkeypatch):
-    monkeypatch.setattr(animator_module, "has_display", lambda: True)
-    monkeypatch.setattr(plt, "show", lambda **kwargs: None)
-    animation = quad_anim.show()
-    try:
-        assert animation._fig._optviz_animation is animation
+def test_notebook_html_embeds_every_frame(quad_anim):
+    html = to_jshtml(quad_anim, fps=5)
+    assert embedded_frames(html) == len(quad_anim)
+    with pytest.raises(ValueError, match="embed_limit_mb"):
+        to_jshtml(quad_anim, embed_limit_mb=0.001)  # matplotlib would silently drop frames
+
+
+@pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")  # ipympl vs traitlets
+def test_player_runs_on_ipympl_canvas():
+    backend = plt.get_backend()
+    try:  # CI installs the [test] extra, ipympl included: never skip there
+        ipympl = pytest.importorskip("ipympl.backend_nbagg") if not os.environ.get("CI") else \
+            importlib.import_module("ipympl.backend_nbagg")
     finally:
-        plt.close("all")
-        del animation
-        gc.collect()  # matplotlib warns when an unplayed animation is collected: here, not later
+        plt.switch_backend(backend)  # importing ipympl makes it pyplot's backend
+    from matplotlib.backend_bases import KeyEvent
+    from matplotlib.figure import Figure
+
+    from viz._player import Player
+
+    anim = make_quadratic()
+    fig = Figure(figsize=anim.scene.style.figsize, dpi=anim.scene.style.dpi)
+    ipympl.new_figure_manager_given_figure(1, fig)  # what %matplotlib widget does for a figure
+    assert isinstance(fig.canvas, ipympl.Canvas)
+    player = Player(anim, fig, fps=20)
+    player.tick()
+    KeyEvent("key_press_event", fig.canvas, key=" ")._process()
+    KeyEvent("key_press_event", fig.canvas, key="right")._process()
+    assert player.frame == 2 and not player.playing
+    fig.canvas.draw()
+    assert player.view.label3d.get_text().startswith("k = 2")
+    player.close()
+
+
+def test_ipympl_backend_needs_no_x_display(monkeypatch):
+    import viz._live as live
+
+    monkeypatch.setattr(live.mpl, "get_backend", lambda: "module://ipympl.backend_nbagg")
+    monkeypatch.setattr(live.sys, "platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert live.has_display()
 
 
 @pytest.mark.parametrize("backend", ["agg", "pdf", "svg", "module://matplotlib_inline.backend_inline"])
