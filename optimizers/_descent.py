@@ -221,5 +221,6 @@ def _line(counted: _Counted, x: np.ndarray, d: np.ndarray, f: float, g: np.ndarr
         phi0=f,
         dphi0=float(g @ d),
         polynomial=along(x, d) if along is not None else None,
-        resolution=EPS * (np.linalg.norm(x) + 1.0) / max(np.linalg.norm(d), 1e-300),
+        # Only the iterative exact search needs it; the polynomial one never narrows a bracket.
+        resolution=0.0 if along else EPS * (np.linalg.norm(x) + 1.0) / max(np.linalg.norm(d), 1e-300),
     )

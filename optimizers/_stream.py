@@ -153,9 +153,10 @@ def stop_status(x: np.ndarray, f: float, g: np.ndarray, k: int, tol: float, max_
 
     Non-finite values end it as DIVERGED; ``max|g| < tol`` as CONVERGED; `max_iter` steps as MAX_ITER.
     """
-    if not (math.isfinite(f) and np.all(np.isfinite(g)) and np.all(np.isfinite(x))):
+    g_max = float(np.abs(g).max())  # NaN or inf anywhere makes the maximum non-finite
+    if not (math.isfinite(f) and math.isfinite(g_max) and math.isfinite(float(np.abs(x).max()))):
         return Status.DIVERGED
-    if np.max(np.abs(g)) < tol:
+    if g_max < tol:
         return Status.CONVERGED
     if k >= max_iter:
         return Status.MAX_ITER
