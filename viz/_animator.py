@@ -27,6 +27,17 @@ __all__ = ["Animator"]
 Surface = Callable[..., np.ndarray]
 
 
+def read_limit(frames: int | None, every: int, figsize: tuple[float, float], dpi: float) -> int | None:
+    """Check the frame options; return how many iterates to read (None: all of them)."""
+    if every < 1:
+        raise ValueError(f"every must be a positive integer, got {every!r}")
+    if frames is not None and frames < 1:
+        raise ValueError(f"frames must be a positive integer, got {frames!r}")
+    if dpi <= 0 or min(figsize) <= 0:
+        raise ValueError(f"figsize and dpi must be positive, got figsize={figsize!r}, dpi={dpi!r}")
+    return None if frames is None else (frames - 1) * every + 1
+
+
 class Animator:
     """Animate a stream of iterates over the surface of the function it minimizes.
 
@@ -126,13 +137,7 @@ class Animator:
     ):
         if surface is None and surface_of_M is None:
             raise ValueError("give the surface: a vectorized F(X, Y), or surface_of_M=lambda M: F")
-        if every < 1:
-            raise ValueError(f"every must be a positive integer, got {every!r}")
-        if frames is not None and frames < 1:
-            raise ValueError(f"frames must be a positive integer, got {frames!r}")
-        if dpi <= 0 or min(figsize) <= 0:
-            raise ValueError(f"figsize and dpi must be positive, got figsize={figsize!r}, dpi={dpi!r}")
-        limit = None if frames is None else (frames - 1) * every + 1
+        limit = read_limit(frames, every, figsize, dpi)
         style = Style(figsize=tuple(figsize), dpi=float(dpi), cmap=cmap, alpha=alpha, elev=view[0],
                       azim=view[1], turn=turn)
         self._view: SceneFigure | None = None

@@ -21,7 +21,7 @@ from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 from ._glyph_text import GlyphText
 from ._layout_math import decade_axis, even_figsize, log10, log_floor, value_limits
 from ._lines3d import ProjectedLine3D
-from ._scene import PHI_SAMPLES, PHI_SPAN, Scene
+from ._scene import PHI_SAMPLES, PHI_SPAN, Scene, Style
 from ._surface import surface_polygons
 
 __all__ = ["PATH_COLOR", "POINT_COLOR", "SceneFigure"]
@@ -41,6 +41,20 @@ _RECT_LOG = (0.575, 0.065, 0.335, 0.135)
 _Z_PATH, _Z_POINT, _Z_LABEL = 20, 21, 22
 
 
+def sized_figure(style: Style, figure: Figure | None = None) -> tuple[Figure, tuple[float, float]]:
+    """`figure` (or a new off-screen Agg figure) at the style's dpi and even-pixel size, and that size."""
+    figsize = even_figsize(style.figsize, style.dpi)
+    if figure is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        figure = Figure(figsize=figsize, dpi=style.dpi)
+        FigureCanvasAgg(figure)
+    else:
+        figure.set_dpi(style.dpi)
+        figure.set_size_inches(*figsize)
+    return figure, figsize
+
+
 class SceneFigure:
     """The figure and its artists for one `Scene`.
 
@@ -55,17 +69,7 @@ class SceneFigure:
 
     def __init__(self, scene: Scene, figure: Figure | None = None):
         self.scene = scene
-        st = scene.style
-        figsize = even_figsize(st.figsize, st.dpi)
-        if figure is None:
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-            figure = Figure(figsize=figsize, dpi=st.dpi)
-            FigureCanvasAgg(figure)
-        else:
-            figure.set_dpi(st.dpi)
-            figure.set_size_inches(*figsize)
-        self.figure = figure
+        self.figure, figsize = sized_figure(scene.style, figure)
         self._font = max(4.0, 10.0 * figsize[1] / 7.2)
         self._norm = Normalize(*scene.zlim)
         self._key: int | None = None

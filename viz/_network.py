@@ -28,9 +28,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from mpl_toolkits.mplot3d.art3d import Line3DCollection, Poly3DCollection
 
-from ._animator import Animator
+from ._animator import Animator, read_limit
+from ._figure import sized_figure
 from ._glyph_text import GlyphText
-from ._layout_math import Domain, domain_from_points, even_figsize, value_limits
+from ._layout_math import Domain, domain_from_points, value_limits
 from ._lines3d import ProjectedLine3D
 from ._scene import Style, _SliceGrids, frame_positions
 from ._title import mathtext
@@ -214,17 +215,7 @@ class NetworkFigure:
 
     def __init__(self, scene: NetworkScene, figure: Figure | None = None):
         self.scene = scene
-        st = scene.style
-        figsize = even_figsize(st.figsize, st.dpi)
-        if figure is None:
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-            figure = Figure(figsize=figsize, dpi=st.dpi)
-            FigureCanvasAgg(figure)
-        else:
-            figure.set_dpi(st.dpi)
-            figure.set_size_inches(*figsize)
-        self.figure = figure
+        self.figure, figsize = sized_figure(scene.style, figure)
         self._font = max(4.0, 10.0 * figsize[1] / 7.2)
         self._norm = Normalize(*scene.zlim)
         self._grid_x, self._grid_y = np.meshgrid(scene.xs, scene.ys)
@@ -573,15 +564,9 @@ class NetworkAnimator(Animator):
                  surface_count: int = 24, refine: int = 4, step_name: str = "epoch"):
         if not callable(predict):
             raise ValueError(f"predict must be a callable predict(theta, P), got {predict!r}")
-        if every < 1:
-            raise ValueError(f"every must be a positive integer, got {every!r}")
-        if frames is not None and frames < 1:
-            raise ValueError(f"frames must be a positive integer, got {frames!r}")
-        if dpi <= 0 or min(figsize) <= 0:
-            raise ValueError(f"figsize and dpi must be positive, got figsize={figsize!r}, dpi={dpi!r}")
+        limit = read_limit(frames, every, figsize, dpi)
         if kind not in _DEFAULT_CMAP:
             raise ValueError(f"kind must be 'regression' or 'classification', got {kind!r}")
-        limit = None if frames is None else (frames - 1) * every + 1
         trace = collect(iterates, limit=limit)
         style = Style(figsize=tuple(figsize), dpi=float(dpi), cmap=cmap or _DEFAULT_CMAP[kind], alpha=alpha,
                       elev=view[0], azim=view[1], surface_count=surface_count)
