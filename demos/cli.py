@@ -27,8 +27,8 @@ from demos import _cli
 __all__ = ["main"]
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
-SOLVER_KEYS = {"method": str, "line_search": str, "M0": float, "C": float, "epsilon": float,
-               "tol": float, "max_iter": int}
+SOLVER_KEYS = {"method": str, "line_search": str, "step": float, "M0": float, "C": float,
+               "epsilon": float, "tol": float, "max_iter": int}
 FILE_KEYS = {"objective", "constraints", "variables", "x0", "domain", *SOLVER_KEYS}
 
 RUN_EXAMPLE = """examples:
@@ -42,6 +42,7 @@ problem.toml holds the same as keys (command-line flags win):
   x0 = [-0.5, 0.2]
   method = "gd"            # gd | newton | cg
   line_search = "exact"    # exact | armijo | fixed
+  step = 0.1               # the fixed step (learning rate); the first trial step otherwise
   M0 = 1
   C = 10
   epsilon = 1e-5
@@ -99,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--method", choices=["gd", "newton", "cg"], help="inner minimizer (default gd)")
     run.add_argument("--line-search", dest="line_search", choices=["exact", "armijo", "fixed"],
                      help="line search (default exact)")
+    run.add_argument("--step", type=float, help="fixed step (learning rate), or first trial step (default 1)")
     run.add_argument("--M0", type=float, help="first penalty weight (default 1)")
     run.add_argument("--C", type=float, help="penalty growth factor (default 10)")
     run.add_argument("--eps", dest="epsilon", type=float, help="stop when M*alpha < eps (default 1e-5)")
@@ -155,7 +157,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     result = recorder.result
     status = 0
     if args.export or args.gif or args.mp4 or not args.no_show:
-        status = _animate(problem, iterates, domain, args)
+        status = _animate(problem, iterates, domain, args, options)
     print(f"{result.message} x = {_fmt(result.x)}, f = {result.fun:.6g}, "
           f"max violation = {result.max_violation:.3g}, {result.nit} steps, "
           f"{result.nouter} penalty weights (M = {result.M:g})")
@@ -224,7 +226,8 @@ def _check_writable(directory: Path) -> None:
         raise UsageError(f"cannot write frames to {directory}: {error.strerror or error}") from None
 
 
-def _animate(problem, iterates: Iterable, domain, args: argparse.Namespace) -> int:
+def _animate(problem, iterates: Iterable, domain, args: argparse.Namespace, options: dict[str, Any]) -> int:
+    from penalty import exterior_penalty
     from viz import Animator
 
     animator = Animator(
@@ -236,7 +239,16 @@ def _animate(problem, iterates: Iterable, domain, args: argparse.Namespace) -> i
         domain=domain,
         **_cli.animator_options(args),
     )
-    return _cli.run(animator, args)
+    # The live window restarts the run from a clicked point with new M0 and C, and for a fixed
+    # step, a new step length: the learning rate of plain gradient descent.
+    params = {"M0": options.get("M0", 1.0), "C": options.get("C", 10.0)}
+    if options.get("line_search") == "fixed":
+        params["step"] = options.get("step", 1.0)
+
+    def rerun(x0, **changed):
+        return exterior_penalty(problem, x0, **{**options, **changed})
+
+    return _cli.run(animator, args, rerun=rerun, params=params)
 
 
 class _Recorder:

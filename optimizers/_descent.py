@@ -194,7 +194,8 @@ def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: L
     k = 0
     while (status := stop_status(x, f, g, k, tol, max_iter)) is None:
         d = rule(x, g, g_prev, d_prev, k + 1)
-        line = _line(counted, x, d, f, g, along if search is exact else None)
+        with np.errstate(all="ignore"):  # a huge finite gradient may overflow g.d: DIVERGED follows
+            line = _line(counted, x, d, f, g, along if search is exact else None)
         found = search(line, t_guess if search is exact else step)
         counted.nfev += found.nfev
         if found.status != Status.CONVERGED:

@@ -89,8 +89,9 @@ class Iterate:
 
     @property
     def grad_norm(self) -> float:
-        """Euclidean norm of the gradient."""
-        return float(np.linalg.norm(self.grad))
+        """Euclidean norm of the gradient (inf when it overflows)."""
+        with np.errstate(over="ignore"):
+            return float(np.linalg.norm(self.grad))
 
     @property
     def previous_x(self) -> np.ndarray | None:

@@ -110,3 +110,21 @@ def test_every_help_has_an_example(command):
     assert "usage: optviz" in out
     if command:
         assert "example" in out
+
+
+def test_live_window_gets_restart_controls_including_the_learning_rate(capsys, monkeypatch):
+    import demos._cli
+
+    shown = {}
+
+    def fake_run(animator, args, **live):
+        shown.update(live)
+        return 0
+
+    monkeypatch.setattr(demos._cli, "run", fake_run)
+    status, _, _ = run_cli(capsys, "run", *SEED, "--line-search", "fixed", "--step", "0.05",
+                           "--max-iter", "30", "--quiet", "--frames", "2")
+    assert status in (0, 1)
+    assert shown["params"] == {"M0": 1.0, "C": 10.0, "step": 0.05}
+    first = next(shown["rerun"]([0.5, 0.5], M0=100.0, C=10.0, step=0.01))
+    assert first.M == 100.0 and list(first.x) == [0.5, 0.5]
