@@ -9,7 +9,8 @@ from ._frames import ExportInterrupted, FrameExport, export_frames, export_frame
 from ._landscape import Plane, filter_normalized_direction, pca_directions
 from ._live import has_display, to_jshtml
 from ._movie import FFmpegNotFoundError, find_ffmpeg, gif_writer, mp4_writer, write_movie
-from ._network import NetworkAnimator, NetworkFigure, NetworkScene
+from ._network import NetworkAnimator, NetworkFigure
+from ._network_scene import NetworkScene
 from ._player import Player
 from ._png import BandedPngEncoder, encode_png
 from ._runs import RUN_COLORS, Run, build_runs_scene

@@ -10,7 +10,8 @@ from PIL import Image
 from viz_streams import CountingWriter
 
 from optimizers import Iterate
-from viz._network import NetworkAnimator, surface_cells
+from viz._network import NetworkAnimator
+from viz._network_scene import surface_cells
 
 RNG = np.random.default_rng(0)
 X_TRAIN = RNG.uniform(-1, 1, size=(30, 2))
