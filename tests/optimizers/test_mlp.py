@@ -1,3 +1,6 @@
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -8,6 +11,10 @@ from optimizers._activations import Activation, identity, relu, sigmoid, softmax
 from optimizers._losses import Loss
 from optimizers._mlp import MLP
 from optimizers._stochastic import adam, minibatches, momentum, nesterov, sgd
+
+# --import-mode=importlib keeps test folders off sys.path; the seed's reference network is one up.
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from seed_mlp import SeedMLP
 
 ACTIVATIONS = ["tanh", "sigmoid", "relu", "identity"]
 PAIRS = [("identity", "mse"), ("sigmoid", "mse"), ("softmax", "mse"), ("sigmoid", "bce"),
@@ -126,43 +133,7 @@ def test_integer_sample_weights_equal_repeated_rows(counts, seed):
     np.testing.assert_allclose(g_w, g_r, rtol=1e-10, atol=1e-14)
 
 
-# --- the seed's network, written out as an independent reference -------------------------------------
-
-class SeedMLP:
-    """The seed's 2-layer MLP: tanh hidden layer, linear output, delta2 = a2 - y, update in backward."""
-
-    def __init__(self, W1, b1, W2, b2):
-        self.weights1, self.bias1 = W1.copy(), b1.reshape(1, -1).copy()
-        self.weights2, self.bias2 = W2.copy(), b2.reshape(1, -1).copy()
-
-    def forward(self, X):
-        self.z1 = np.dot(X, self.weights1) + self.bias1
-        self.a1 = np.tanh(self.z1)
-        self.z2 = np.dot(self.a1, self.weights2) + self.bias2
-        self.a2 = self.z2
-        return self.a2
-
-    def backward(self, X, y, learning_rate):
-        m = X.shape[0]
-        delta2 = self.a2 - y
-        dw2 = 1 / m * np.dot(self.a1.T, delta2)
-        db2 = 1 / m * np.sum(delta2, axis=0)
-        delta1 = np.dot(delta2, self.weights2.T) * (1 - np.power(self.a1, 2))
-        dw1 = 1 / m * np.dot(X.T, delta1)
-        db1 = 1 / m * np.sum(delta1, axis=0)
-        self.weights2 -= learning_rate * dw2
-        self.bias2 -= learning_rate * db2
-        self.weights1 -= learning_rate * dw1
-        self.bias1 -= learning_rate * db1
-
-    def gradient_descent(self, X, y, epochs, learning_rate):
-        losses = []
-        for _ in range(epochs):
-            output = self.forward(X)
-            self.backward(X, y, learning_rate)
-            losses.append(np.mean(np.square(output - y)))
-        return losses
-
+# --- the seed's network (tests/seed_mlp.py) -------------------------------------------------------
 
 def seed_problem():
     rng = np.random.default_rng(7)
