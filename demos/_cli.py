@@ -8,35 +8,49 @@ and exports frames to a default folder instead.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-__all__ = ["animator_options", "check", "main", "parser", "run"]
+from demos._flags import DPI, FPS, SIZE, Parser, check_frames, check_targets, number, shown
 
-EXIT_USAGE, EXIT_NO_FFMPEG, EXIT_INTERRUPTED = 2, 3, 130
+__all__ = ["animator_options", "check", "interruptible", "main", "parser", "run"]
+
+EXIT_USAGE, EXIT_NO_FFMPEG, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 3, 130, 143
+MAX_COUNT = 10**6  # of --frames and --every: more than any animation holds
+MAX_SEED = 2**32 - 1  # numpy's seeds are unsigned
 
 
-def parser(description: str | None = None) -> argparse.ArgumentParser:
-    """The demos' shared flags."""
-    p = argparse.ArgumentParser(description=description,
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, so every Ctrl-C cleanup (temporary files) runs for it too."""
+
+
+def parser(description: str | None = None, prog: str | None = None) -> argparse.ArgumentParser:
+    """The demos' shared flags, each checked as it is parsed (see `demos._flags`)."""
+    p = Parser(prog=prog, description=description, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     out = p.add_argument_group("export")
     out.add_argument("--export", metavar="DIR", help="write PNG frames (and frames.tex) to DIR")
-    out.add_argument("--gif", metavar="FILE", help="write an animated GIF")
-    out.add_argument("--mp4", metavar="FILE", help='write an MP4 (needs ffmpeg: pip install "optviz[video]")')
+    out.add_argument("--gif", metavar="FILE", help="write an animated GIF (FILE ends in .gif)")
+    out.add_argument("--mp4", metavar="FILE",
+                     help='write an MP4 (FILE ends in .mp4; needs ffmpeg: pip install "optviz[video]")')
     out.add_argument("--overwrite", action="store_true", help="replace earlier frames in DIR")
     out.add_argument("--parallel", action="store_true", help="render PNG frames on all cores")
-    out.add_argument("--fps", type=float, default=8.0, help="frames per second of GIF, MP4 and frames.tex")
+    out.add_argument("--fps", type=number(*FPS), default=8.0,
+                     help=f"frames per second of GIF, MP4 and frames.tex ({FPS[0]:g} to {FPS[1]:g})")
     look = p.add_argument_group("frames")
-    look.add_argument("--dpi", type=float, default=100.0, help="pixels per inch")
-    look.add_argument("--size", nargs=2, type=float, metavar=("W", "H"), default=(12.8, 7.2),
-                      help="figure size in inches")
-    look.add_argument("--frames", type=int, metavar="N", help="at most N frames")
-    look.add_argument("--every", type=int, default=1, metavar="K", help="draw every K-th iterate")
+    look.add_argument("--dpi", type=number(*DPI), default=100.0,
+                      help=f"pixels per inch ({DPI[0]:g} to {DPI[1]:g})")
+    look.add_argument("--size", nargs=2, type=number(*SIZE), metavar=("W", "H"), default=(12.8, 7.2),
+                      help=f"figure size in inches ({SIZE[0]:g} to {SIZE[1]:g} each)")
+    look.add_argument("--frames", type=number(1, MAX_COUNT, integer=True), metavar="N", help="at most N frames")
+    look.add_argument("--every", type=number(1, MAX_COUNT, integer=True), default=1, metavar="K",
+                      help="draw every K-th iterate")
     run_group = p.add_argument_group("run")
     run_group.add_argument("--no-show", action="store_true", help="do not open the live window")
-    run_group.add_argument("--seed", type=int, default=0, help="seed for demos that draw random numbers")
+    run_group.add_argument("--seed", type=number(0, MAX_SEED, integer=True), default=0,
+                           help="seed for demos that draw random numbers (0 to 2^32 - 1)")
     run_group.add_argument("--quiet", action="store_true", help="no progress bars")
     return p
 
@@ -47,21 +61,17 @@ def animator_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def check(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    if args.dpi <= 0 or min(args.size) <= 0:
-        p.error("--dpi and --size must be positive")
-    if args.frames is not None and args.frames < 1:
-        p.error("--frames must be at least 1")
-    if args.every < 1:
-        p.error("--every must be at least 1")
-    if args.fps <= 0:
-        p.error("--fps must be positive")
+    """What needs several flags or the file system: frame pixels and export targets (`p.error` exits)."""
+    check_frames(p, args.size, args.dpi)
+    check_targets(p, export=args.export, gif=args.gif, mp4=args.mp4)
 
 
-def run(animator: Any, args: argparse.Namespace, **live: Any) -> int:
+def run(animator: Any, args: argparse.Namespace, *, prog: str = "optviz", **live: Any) -> int:
     """Export what the flags ask for, then show the animation live (or explain why not).
 
     `live` holds extra `viz.Animator.show` keywords, e.g. ``rerun=`` and ``params=`` so the
-    window can restart the run from a clicked point or with new parameters.
+    window can restart the run from a clicked point or with new parameters. `prog` names the
+    command in error lines.
 
     Returns
     -------
@@ -84,13 +94,15 @@ def run(animator: Any, args: argparse.Namespace, **live: Any) -> int:
         if args.mp4:
             print(f"Wrote {animator.save_mp4(args.mp4, fps=args.fps, quiet=args.quiet)}")
             exported = True
-    except FileExistsError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except (FileExistsError, NotADirectoryError) as error:
+        print(f"{prog}: error: {shown(error, 300)}", file=sys.stderr)
         return EXIT_USAGE
     except FFmpegNotFoundError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {shown(error, 300)}", file=sys.stderr)
         return EXIT_NO_FFMPEG
     except ExportInterrupted:
+        if args.quiet:  # otherwise the export has said how many frames are complete
+            print(f"{prog}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     if args.no_show:
         return 0
@@ -104,19 +116,75 @@ def run(animator: Any, args: argparse.Namespace, **live: Any) -> int:
     return 0
 
 
+def interruptible(prog: str, action: Callable[[], int]) -> int:
+    """`action()`, with Ctrl-C and SIGTERM anywhere (compiling, solving, rendering, encoding) ending in
+    one line and exit status 130 (143 for SIGTERM) instead of a traceback.
+
+    SIGTERM is raised as `Terminated`, a KeyboardInterrupt, so the exports remove their temporary
+    files for it as for Ctrl-C. The previous handler is restored afterwards.
+    """
+    with _sigterm_raises() as terminated:
+        try:
+            return action()
+        except KeyboardInterrupt:
+            stopped = terminated()
+    print(f"{prog}: {'terminated' if stopped else 'interrupted'}", file=sys.stderr, flush=True)
+    return EXIT_TERMINATED if stopped else EXIT_INTERRUPTED
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[Callable[[], bool]]:
+    got = []
+
+    def handler(signum, frame):
+        got.append(signum)
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield lambda: False
+        return
+    try:
+        yield lambda: bool(got)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(build: Callable[[argparse.Namespace], Any], description: str | None = None,
          argv: Sequence[str] | None = None, *,
-         options: Callable[[argparse.ArgumentParser], None] | None = None) -> int:
+         options: Callable[[argparse.ArgumentParser], None] | None = None, prog: str | None = None,
+         checks: Callable[[argparse.ArgumentParser, argparse.Namespace], None] | None = None) -> int:
     """Parse `argv`, build the animator with `build(args)`, and `run` it.
 
-    `options(parser)`, if given, adds a demo's own flags to the shared ones. `build` returns
-    the animator, or ``(animator, live)`` with `live` the extra keywords for its live window.
+    `options(parser)`, if given, adds a demo's own flags to the shared ones, and `checks(parser,
+    args)` checks them together. `build` returns the animator, or ``(animator, live)`` with
+    `live` the extra keywords for its live window. `prog` names the command in usage and error
+    lines (default ``python -m demos.NAME``, NAME the module of `build`).
     """
-    p = parser(description)
+    prog = prog or _prog(build)
+    p = parser(description, prog)
     if options is not None:
         options(p)
-    args = p.parse_args(argv)
-    check(p, args)
-    built = build(args)
-    animator, live = built if isinstance(built, tuple) else (built, {})
-    return run(animator, args, **live)
+    try:
+        args = p.parse_args(argv)
+        check(p, args)
+        if checks is not None:
+            checks(p, args)
+    except SystemExit as stop:  # a usage error (already printed) or --help: its status, also in-process
+        return int(stop.code or 0)
+
+    def build_and_run() -> int:
+        built = build(args)
+        animator, live = built if isinstance(built, tuple) else (built, {})
+        return run(animator, args, prog=prog, **live)
+
+    return interruptible(prog, build_and_run)
+
+
+def _prog(build: Callable[..., Any]) -> str:
+    module = build.__module__
+    if module == "__main__":  # python -m demos.NAME
+        spec = getattr(sys.modules["__main__"], "__spec__", None)
+        module = spec.name if spec is not None else module
+    return f"python -m {module}"

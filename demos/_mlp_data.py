@@ -13,12 +13,15 @@ from collections.abc import Callable, Generator
 
 import numpy as np
 
+from demos._flags import number
 from optimizers import MLP, Iterate, Result, adam, momentum, nesterov, sgd
 
 __all__ = ["OPTIMIZERS", "batched_loss", "filters", "predictor", "regression_data", "train",
            "training_options", "two_moons", "weight_indices"]
 
 OPTIMIZERS = {"adam": adam, "momentum": momentum, "nesterov": nesterov, "sgd": sgd}
+MAX_EPOCHS = 100_000  # a lecture's animation; the loss landscape keeps the path's weights in memory
+LEARNING_RATES = (1e-9, 1e3)
 
 
 # --- data sets -------------------------------------------------------------------------------------
@@ -132,21 +135,12 @@ def train(mlp: MLP, X: np.ndarray, y: np.ndarray, *, optimizer: str = "adam", le
 
 # --- command line -----------------------------------------------------------------------------------------
 
-def _positive(kind: type) -> Callable[[str], float]:
-    def parse(text: str):
-        value = kind(text)
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-        return value
-
-    parse.__name__ = kind.__name__  # argparse names the type in its error messages
-    return parse
-
-
 def training_options(p: argparse.ArgumentParser, *, epochs: int | None, learning_rate: float | None,
                      optimizer: str | None = "adam", description: str | None = None) -> None:
     """The training flags the network demos add to the shared ones (None: the demo decides)."""
     group = p.add_argument_group("training", description)
-    group.add_argument("--epochs", type=_positive(int), default=epochs, help="full-batch steps of training")
+    group.add_argument("--epochs", type=number(1, MAX_EPOCHS, integer=True), default=epochs,
+                       help=f"full-batch steps of training (1 to {MAX_EPOCHS})")
     group.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default=optimizer, help="training method")
-    group.add_argument("--lr", type=_positive(float), default=learning_rate, help="learning rate")
+    group.add_argument("--lr", type=number(*LEARNING_RATES), default=learning_rate,
+                       help=f"learning rate ({LEARNING_RATES[0]:g} to {LEARNING_RATES[1]:g})")

@@ -13,9 +13,8 @@ import importlib
 import math
 import pkgutil
 import sys
-import tempfile
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,13 @@ import numpy as np
 
 import demos
 from demos import _cli
+from demos._flags import Parser, finite, number, shown
 
 __all__ = ["main"]
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
+MAX_ITER = 10**7  # inner steps per penalty weight
+MAX_FILE_BYTES = 1_000_000  # a problem file is a few lines; anything larger is a mistake
 SOLVER_KEYS = {"method": str, "line_search": str, "step": float, "M0": float, "C": float,
                "epsilon": float, "tol": float, "max_iter": int}
 FILE_KEYS = {"objective", "constraints", "variables", "x0", "domain", *SOLVER_KEYS}
@@ -56,19 +58,28 @@ class UsageError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``optviz`` console script; returns the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    parser, commands = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # a usage error (already printed) or --help: its status, also in-process
+        return int(stop.code or 0)
+    if args.command == "demo":  # the demo guards its own run, under its own name
+        return _demo(args.name, args.demo_args)
+    return _cli.interruptible("optviz", lambda: _command(commands[args.command], args))
+
+
+def _command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         if args.command == "list":
             for name, description in demo_list():
                 print(f"{name:<16} {description}")
             return 0
-        if args.command == "demo":
-            return _demo(args.name, args.demo_args)
         return _run(parser, args)
     except UsageError as error:
-        print(f"optviz: error: {error}", file=sys.stderr)
+        print(f"{parser.prog}: error: {shown(error, 300)}", file=sys.stderr)
         return EXIT_USAGE
+    except SystemExit as stop:  # a flag refused by `_cli.check`, already printed
+        return int(stop.code or 0)
 
 
 def demo_list() -> list[tuple[str, str]]:
@@ -82,8 +93,8 @@ def demo_list() -> list[tuple[str, str]]:
     return sorted(out)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    parser = Parser(
         prog="optviz", description="See optimization: solve and animate a problem, or run a demo.",
         epilog="run 'optviz COMMAND --help' for a command's options and an example.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -96,17 +107,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("problem", help="the objective, e.g. \"-x1 + x2\", or a .toml problem file")
     run.add_argument("-c", "--constraint", action="append", dest="constraints", metavar="REL",
                      help='a constraint, e.g. "x1 + x2 = 1" or "x2 >= 1" (repeatable)')
-    run.add_argument("--x0", nargs="+", type=float, metavar="X", help="start point")
+    run.add_argument("--x0", nargs="+", type=finite, metavar="X", help="start point")
     run.add_argument("--method", choices=["gd", "newton", "cg"], help="inner minimizer (default gd)")
     run.add_argument("--line-search", dest="line_search", choices=["exact", "armijo", "fixed"],
                      help="line search (default exact)")
-    run.add_argument("--step", type=float, help="fixed step (learning rate), or first trial step (default 1)")
-    run.add_argument("--M0", type=float, help="first penalty weight (default 1)")
-    run.add_argument("--C", type=float, help="penalty growth factor (default 10)")
-    run.add_argument("--eps", dest="epsilon", type=float, help="stop when M*alpha < eps (default 1e-5)")
-    run.add_argument("--tol", type=float, help="inner gradient tolerance (default 1e-3)")
-    run.add_argument("--max-iter", dest="max_iter", type=int, help="inner steps per weight (default 15)")
-    run.add_argument("--domain", nargs=4, type=float, metavar=("X1MIN", "X1MAX", "X2MIN", "X2MAX"),
+    run.add_argument("--step", type=finite, help="fixed step (learning rate), or first trial step (default 1)")
+    run.add_argument("--M0", type=finite, help="first penalty weight (default 1)")
+    run.add_argument("--C", type=finite, help="penalty growth factor (default 10)")
+    run.add_argument("--eps", dest="epsilon", type=finite, help="stop when M*alpha < eps (default 1e-5)")
+    run.add_argument("--tol", type=finite, help="inner gradient tolerance (default 1e-3)")
+    run.add_argument("--max-iter", dest="max_iter", type=number(1, MAX_ITER, integer=True), help="inner steps per weight (default 15)")
+    run.add_argument("--domain", nargs=4, type=finite, metavar=("X1MIN", "X1MAX", "X2MIN", "X2MAX"),
                      help="shown ranges of the first two variables (default: around the path)")
     demo = sub.add_parser("demo", help="run a demo (see 'optviz list')",
                           description="Run a demo; flags after NAME go to the demo.",
@@ -114,56 +125,73 @@ def _parser() -> argparse.ArgumentParser:
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_argument("name", help="a demo name from 'optviz list'")
     demo.add_argument("demo_args", nargs=argparse.REMAINDER, help="the demo's flags")
-    sub.add_parser("list", help="list the demos, one a line",
-                   description="List the demos: module name and what it shows.",
-                   epilog="example:\n  optviz list", formatter_class=argparse.RawDescriptionHelpFormatter)
-    return parser
+    listing = sub.add_parser("list", help="list the demos, one a line",
+                             description="List the demos: module name and what it shows.",
+                             epilog="example:\n  optviz list", formatter_class=argparse.RawDescriptionHelpFormatter)
+    return parser, {"run": run, "demo": demo, "list": listing}
 
 
 def _demo(name: str, argv: Sequence[str]) -> int:
     names = [n for n, _ in demo_list()]
     if name not in names:
-        raise UsageError(f"no demo named {name!r}; choose one of: {', '.join(names)}")
-    return importlib.import_module(f"demos.{name}").run(list(argv))
+        print(f"optviz demo: error: no demo named '{shown(name)}'; choose one of: {', '.join(names)}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    return importlib.import_module(f"demos.{name}").run(list(argv), prog=f"optviz demo {name}")
 
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from optimizers import Status
     from penalty import Problem, ProblemError, exterior_penalty
 
+    _cli.check(parser, args)  # before any compiling: a run must not end at a target it cannot write
     spec = _problem_spec(args)
     try:
         problem = Problem(spec["objective"], spec.get("constraints", ()), spec.get("variables"))
     except ProblemError as error:
         raise UsageError(str(error)) from None
     x0 = spec.get("x0")
+    names = ", ".join(map(str, problem.variables))
     if x0 is None:
-        raise UsageError(f"give a start point: --x0 with {problem.n} numbers "
-                         f"({', '.join(map(str, problem.variables))})")
+        raise UsageError(f"give a start point: --x0 with {_counted(problem.n, 'number')} ({names})")
+    if len(x0) != problem.n:
+        raise UsageError(f"x0 has {_counted(len(x0), 'number')}, the problem has "
+                         f"{_counted(problem.n, 'variable')} ({names})")
     domain = _domain(spec.get("domain"))
-    _cli.check(parser, args)
-    if args.export:
-        _check_writable(Path(args.export))
     options = {key: spec[key] for key in SOLVER_KEYS if spec.get(key) is not None}
     try:
         stream = exterior_penalty(problem, x0, **options)
     except ValueError as error:
         raise UsageError(str(error)) from None
 
-    # The table prints while the solver runs; the iterates (a few floats each) then feed the
-    # animator, which may stop early at --frames without cutting the run short.
-    recorder = _Recorder(stream, quiet=args.quiet)
-    iterates = list(recorder)
-    result = recorder.result
-    status = 0
+    # The table prints while the solver runs. The animator reads only the iterates it draws (up
+    # to --frames) into its arrays; the rest of the run then passes through the table, so no list
+    # of iterate objects is ever kept.
+    rows = _Rows(stream, quiet=args.quiet)
+    animator, undrawable = None, None
     if args.export or args.gif or args.mp4 or not args.no_show:
-        status = _animate(problem, iterates, domain, args, options)
+        try:
+            animator = _animator(problem, rows, domain, args)
+        except ValueError as error:  # e.g. a start where the surface is not finite
+            undrawable = str(error).split(": pass ")[0]
+    for _ in rows:
+        pass
+    result = rows.result
     print(f"{result.message} x = {_fmt(result.x)}, f = {result.fun:.6g}, "
           f"max violation = {result.max_violation:.3g}, {result.nit} steps, "
-          f"{result.nouter} penalty weights (M = {result.M:g})")
-    if status:
-        return status
+          f"{result.nouter} penalty weights (M = {result.M:g})", flush=True)
+    if undrawable is not None:
+        raise UsageError(f"cannot draw this run ({shown(undrawable, 200)}); pass --domain X1MIN X1MAX X2MIN "
+                         "X2MAX where the function is finite, or start elsewhere with --x0")
+    if animator is not None:
+        status = _cli.run(animator, args, prog=parser.prog, **_live(problem, options))
+        if status:
+            return status
     return 0 if result.status == Status.CONVERGED else EXIT_FAILED
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _problem_spec(args: argparse.Namespace) -> dict[str, Any]:
@@ -182,28 +210,61 @@ def _problem_spec(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The keys of a problem file, each of its documented type: one clear line for anything else."""
     try:
-        with path.open("rb") as file:
-            data = tomllib.load(file)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise UsageError(f"{shown(path)}: {path.stat().st_size:,} bytes; a problem file holds at most "
+                             f"{MAX_FILE_BYTES:,}")
+        text = path.read_bytes().decode("utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
+        raise UsageError(f"{shown(path)}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{shown(path)}: not UTF-8 text (byte {error.start}); save the file as UTF-8") from None
+    except RecursionError:
+        raise UsageError(f"{shown(path)}: nested too deeply to be a problem file") from None
     except (OSError, tomllib.TOMLDecodeError) as error:
-        raise UsageError(f"{path}: {error}") from None
+        raise UsageError(f"{shown(path)}: {getattr(error, 'strerror', None) or error}") from None
     unknown = sorted(set(data) - FILE_KEYS)
     if unknown:
-        raise UsageError(f"{path}: unknown key {unknown[0]!r}; known keys: {', '.join(sorted(FILE_KEYS))}")
+        raise UsageError(f"{shown(path)}: unknown key '{shown(unknown[0])}'; known keys: "
+                         f"{', '.join(sorted(FILE_KEYS))}")
     for key, kind in SOLVER_KEYS.items():
-        allowed = (int, float) if kind is float else kind  # TOML writes 10 for 10.0
-        if key in data and not isinstance(data[key], allowed):
-            raise UsageError(f"{path}: {key} must be a {kind.__name__}, got {data[key]!r}")
-    if isinstance(data.get("constraints"), str):
-        data["constraints"] = [data["constraints"]]
+        if key in data and not _is(data[key], kind):
+            raise UsageError(f"{shown(path)}: {key} must be {_KINDS[kind]}, got {_toml(data[key])}")
     for key in ("x0", "domain"):
         value = data.get(key)
-        if value is not None and not (isinstance(value, list)
-                                      and all(isinstance(v, int | float) for v in value)):
-            raise UsageError(f"{path}: {key} must be a list of numbers, got {value!r}")
+        if value is not None and not (isinstance(value, list) and all(_is(v, float) for v in value)):
+            raise UsageError(f"{shown(path)}: {key} must be a list of finite numbers, got {_toml(value)}")
+    if isinstance(data.get("constraints"), str):
+        data["constraints"] = [data["constraints"]]
+    for key, listed in (("constraints", True), ("variables", True), ("objective", False)):
+        value = data.get(key)
+        if value is None:
+            continue
+        if listed and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise UsageError(f"{shown(path)}: {key} must be a list of strings, got {_toml(value)}")
+        if not listed and not isinstance(value, str):
+            raise UsageError(f"{shown(path)}: {key} must be a string, e.g. \"x1^2 + x2^2\", got {_toml(value)}")
     return data
+
+
+_KINDS = {str: "a string", float: "a finite number", int: "a whole number"}
+
+
+def _is(value: Any, kind: type) -> bool:
+    """`value` read from TOML is of `kind` (TOML writes 10 for 10.0; true is not a number)."""
+    if isinstance(value, bool):
+        return kind is bool
+    if kind is float:
+        return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+    return isinstance(value, kind)
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return shown(repr(value), 60)
 
 
 def _domain(values: Sequence[float] | None):
@@ -217,20 +278,10 @@ def _domain(values: Sequence[float] | None):
     return ((a, b), (c, d))
 
 
-def _check_writable(directory: Path) -> None:
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=directory):
-            pass
-    except OSError as error:
-        raise UsageError(f"cannot write frames to {directory}: {error.strerror or error}") from None
-
-
-def _animate(problem, iterates: Iterable, domain, args: argparse.Namespace, options: dict[str, Any]) -> int:
-    from penalty import exterior_penalty
+def _animator(problem, iterates: Iterator, domain, args: argparse.Namespace):
     from viz import Animator
 
-    animator = Animator(
+    return Animator(
         iterates,
         surface_of_M=lambda M: problem.penalized_function(M).surface,
         equalities=problem.equality_functions,
@@ -239,8 +290,13 @@ def _animate(problem, iterates: Iterable, domain, args: argparse.Namespace, opti
         domain=domain,
         **_cli.animator_options(args),
     )
-    # The live window restarts the run from a clicked point with new M0 and C, and for a fixed
-    # step, a new step length: the learning rate of plain gradient descent.
+
+
+def _live(problem, options: dict[str, Any]) -> dict[str, Any]:
+    """The live window's restart hook: from a clicked point with new M0 and C and, for a fixed
+    step, a new step length (the learning rate of plain gradient descent)."""
+    from penalty import exterior_penalty
+
     params = {"M0": options.get("M0", 1.0), "C": options.get("C", 10.0)}
     if options.get("line_search") == "fixed":
         params["step"] = options.get("step", 1.0)
@@ -248,31 +304,40 @@ def _animate(problem, iterates: Iterable, domain, args: argparse.Namespace, opti
     def rerun(x0, **changed):
         return exterior_penalty(problem, x0, **{**options, **changed})
 
-    return _cli.run(animator, args, rerun=rerun, params=params)
+    return dict(rerun=rerun, params=params)
 
 
-class _Recorder:
-    """Iterates of a stream, printed as a table row each as they pass; keeps the stream's result."""
+class _Rows:
+    """The iterates of a stream, each printed as a table row as it passes; keeps the stream's result.
+
+    An iterator with no ``close``: a reader that stops early (the animator at --frames) leaves
+    the run to go on, so the table and the result are the whole run's.
+    """
 
     HEADER = f"{'k':>5} {'x':<28} {'f':>12} {'F':>12} {'|grad F|':>10} {'M':>8} {'step':>10}"
 
     def __init__(self, stream, *, quiet: bool) -> None:
-        self.stream, self.quiet, self.result = stream, quiet, None
+        self.stream, self.quiet, self.result, self._started = stream, quiet, None, False
 
-    def __iter__(self) -> Iterator:
-        if not self.quiet:
+    def __iter__(self) -> _Rows:
+        return self
+
+    def __next__(self):
+        if not self._started and not self.quiet:
             print(self.HEADER)
-        while True:
-            try:
-                it = next(self.stream)
-            except StopIteration as stop:
-                self.result = stop.value
-                return
-            if not self.quiet:
-                step = "" if it.step is None else f"{it.step:.3g}"
-                print(f"{it.k:>5} {_fmt(it.x):<28} {it.objective:>12.6g} {it.fun:>12.6g} "
-                      f"{it.grad_norm:>10.3g} {it.M:>8.3g} {step:>10}", flush=True)
-            yield it
+        self._started = True
+        if self.result is not None:
+            raise StopIteration
+        try:
+            it = next(self.stream)
+        except StopIteration as stop:
+            self.result = stop.value
+            raise StopIteration from None
+        if not self.quiet:
+            step = "" if it.step is None else f"{it.step:.3g}"
+            print(f"{it.k:>5} {_fmt(it.x):<28} {it.objective:>12.6g} {it.fun:>12.6g} "
+                  f"{it.grad_norm:>10.3g} {it.M:>8.3g} {step:>10}", flush=True)
+        return it
 
 
 def _fmt(x) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import sys
 from collections.abc import Callable, Sequence
 
@@ -120,7 +121,8 @@ def build_mlp(args: argparse.Namespace) -> Animator:
     X, y = regression_data(150, seed=args.seed)
     mlp = MLP(LAYERS, activation="tanh", seed=args.seed)
     # the whole run first: the plane is fitted to the path before any frame is drawn
-    run = list(train(mlp, X, y, optimizer=optimizer, learning_rate=lr, epochs=epochs))[: _shown(args, epochs)]
+    run = list(itertools.islice(train(mlp, X, y, optimizer=optimizer, learning_rate=lr, epochs=epochs),
+                                _shown(args, epochs)))
     theta_star = run[-1].x
     if args.directions == "pca":
         d1, d2, explained = pca_directions(np.array([it.x for it in run]))
@@ -158,9 +160,18 @@ def options(p: argparse.ArgumentParser) -> None:
                          f"{n}: {o}, lr {lr:g}, {e} epochs" for n, (o, lr, e) in DEFAULTS.items()))
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    """Entry point (also for tests): parse `argv`, build, export and show."""
-    return main(build, __doc__.split("\n\n")[0], argv, options=options)
+def checks(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The principal plane needs three drawn iterates (two span only a line)."""
+    if args.network == "mlp" and args.directions == "pca":
+        shown = _shown(args, _settings(args)[2])
+        if shown < 3:
+            p.error(f"--directions pca fits its plane to the drawn path, and these flags draw {shown} "
+                    "iterate(s): pass --frames 3 or more (and --epochs 2 or more), or --directions random")
+
+
+def run(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
+    """Entry point (also for tests): parse `argv`, build, export and show; `prog` names the command."""
+    return main(build, __doc__.split("\n\n")[0], argv, options=options, checks=checks, prog=prog)
 
 
 if __name__ == "__main__":

@@ -42,9 +42,9 @@ def options(p: argparse.ArgumentParser) -> None:
     training_options(p, epochs=300, learning_rate=0.01)
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    """Entry point (also for tests): parse `argv`, build, export and show."""
-    return main(build, __doc__.split("\n\n")[0], argv, options=options)
+def run(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
+    """Entry point (also for tests): parse `argv`, build, export and show; `prog` names the command."""
+    return main(build, __doc__.split("\n\n")[0], argv, options=options, prog=prog)
 
 
 if __name__ == "__main__":

@@ -49,9 +49,9 @@ def build(args: argparse.Namespace) -> tuple[Animator, dict[str, Any]]:
     return animator, dict(rerun=rerun, params={"M0": 1.0, "C": 10.0})
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    """Entry point (also for tests): parse `argv`, build, export and show."""
-    return main(build, __doc__.split("\n\n")[0], argv)
+def run(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
+    """Entry point (also for tests): parse `argv`, build, export and show; `prog` names the command."""
+    return main(build, __doc__.split("\n\n")[0], argv, prog=prog)
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ def test_toml_problem_file_with_flag_override(capsys, tmp_path):
         (["run", "-x1 +* x2", "--x0", "0", "0"], "objective"),
         (["run", "__import__('os').system('true')", "--x0", "0"], "objective"),
         (["run", "-x1 + x2", "-c", "x1 + x2", "--x0", "0", "0"], "no relation"),
-        (["run", *SEED[:-2], "0.2"], "x0 must have 2 numbers"),
+        (["run", *SEED[:-2], "0.2"], "x0 has 1 number, the problem has 2 variables (x1, x2)"),
         (["run", "-x1 + x2", "-c", "x2 >= 1"], "--x0"),
         (["run", *SEED, "--domain", "0", "4", "3", "1"], "minimum must be below"),
         (["run", "-x1 + x2", "--x0", "0", "0", "--C", "0.5"], "C must be"),
@@ -74,7 +74,7 @@ def test_unwritable_export_folder(capsys, tmp_path):
     blocker = tmp_path / "file.txt"
     blocker.write_text("not a folder")
     status, _, err = run_cli(capsys, "run", *SEED, *QUIET, "--export", str(blocker / "frames"))
-    assert status == 2 and "cannot write frames" in err and err.count("\n") == 1
+    assert status == 2 and "is a file, so no folder can be made in it" in err and err.count("\n") <= 2
 
 
 def test_bad_toml_is_one_line(capsys, tmp_path):

@@ -51,11 +51,11 @@ def test_network_frames_morph_and_export_as_gif(tmp_path):
     assert Image.open(gif).n_frames == 4
 
 
-def test_demo_flags_are_checked():
-    with pytest.raises(SystemExit):
-        mlp_surface.run(["--epochs", "0", "--no-show"])
-    with pytest.raises(SystemExit):
-        loss_landscape.run(["--network", "three-weight", "--no-show"])
+def test_demo_flags_are_checked(capsys):
+    assert mlp_surface.run(["--epochs", "0", "--no-show"]) == 2
+    assert "--epochs" in capsys.readouterr().err
+    assert loss_landscape.run(["--network", "three-weight", "--no-show"]) == 2
+    assert "--network" in capsys.readouterr().err
 
 
 # --- the mathematics under the pictures ------------------------------------------------------------

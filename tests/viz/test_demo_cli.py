@@ -50,7 +50,7 @@ def test_seed_demo_exports_frames_gif_and_mp4(tmp_path, capsys):
 def test_seed_demo_headless_default_exports_and_says_where(tmp_path):
     # the README's main command on a machine without a display
     env = {"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": str(tmp_path)}
-    code = subprocess.run([sys.executable, "-m", "demos.penalty_seed", "--frames", "5", "--dpi", "30",
+    code = subprocess.run([sys.executable, "-m", "demos.penalty_seed", "--frames", "5", "--dpi", "40",
                            "--size", "6.4", "3.6", "--quiet"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)
     assert code.returncode == 0, code.stderr
