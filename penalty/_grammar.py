@@ -21,7 +21,8 @@ MAX_LOG10 = 308  # magnitude of any number, about the largest float
 NOT_FINITE = "not allowed: values must be finite"
 RESERVED = {  # never a variable
     "M": "reserved for the penalty weight; rename the variable",
-    "inf": NOT_FINITE, "infinity": NOT_FINITE, "oo": NOT_FINITE, "nan": NOT_FINITE,
+    "inf": NOT_FINITE, "infinity": NOT_FINITE, "oo": NOT_FINITE, "nan": NOT_FINITE, "zoo": NOT_FINITE,
+    "Inf": NOT_FINITE, "Infinity": NOT_FINITE, "NaN": NOT_FINITE,
     "I": "SymPy's imaginary unit; variables are real, rename it",
 }
 AMBIGUOUS = {  # a variable only when declared in `variables`
@@ -30,7 +31,14 @@ AMBIGUOUS = {  # a variable only when declared in `variables`
 
 
 class ProblemError(ValueError):
-    """A mistake in the objective, the constraints or the variables of a `Problem`, in one line."""
+    """A mistake in the objective, the constraints or the variables of a `Problem`, in one line.
+
+    Control characters in the message (a user's text echoed back) are escaped, so ``\\x1b[2J``
+    is shown, never acted on by a terminal.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__("".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(message)))
 
 
 def real_symbol(name: str) -> sympy.Symbol:

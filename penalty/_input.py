@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,8 @@ from ._parse import parse_constraint, parse_expression
 
 __all__ = ["Parts", "read_problem"]
 
-NOT_SMOOTH = (sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Derivative, sympy.Subs)
+NOT_SMOOTH = (sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Derivative, sympy.Subs, sympy.Piecewise,
+              sympy.floor, sympy.ceiling, sympy.frac, sympy.Mod)
 UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 
@@ -67,6 +69,11 @@ def read_problem(objective: Any, constraints: Any = (), variables: Any = None) -
                  tuple(expr for _, kind, expr in labelled if kind == "le"))
 
 
+def shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _label(what: str, item: Any) -> str:
     text = item if isinstance(item, str) else sympy.sstr(item)
     text = " ".join(text.split())
@@ -74,6 +81,9 @@ def _label(what: str, item: Any) -> str:
 
 
 def _items(constraints: Any) -> list[Any]:
+    if isinstance(constraints, (bytes, bytearray)):
+        raise ProblemError(f"constraints must be strings or SymPy relations, got {type(constraints).__name__}; "
+                           "decode it first, e.g. constraints=[text.decode()]")
     if isinstance(constraints, (str, sympy.Basic, bool)):
         return [constraints]  # one constraint given bare, not in a list
     try:
@@ -88,6 +98,9 @@ def _given_variables(variables: Any) -> dict[str, sympy.Symbol] | None:
         return None
     if isinstance(variables, (str, sympy.Symbol)):
         variables = [variables]
+    if isinstance(variables, (bytes, bytearray)) or not isinstance(variables, Iterable):
+        raise ProblemError(f"variables must be a list of names such as ['x1', 'x2'], got "
+                           f"{type(variables).__name__} {shown(variables)}")
     names: list[str] = []
     for v in variables:
         name = v.name if isinstance(v, sympy.Symbol) else v
@@ -108,12 +121,15 @@ def _objective(item: Any, given: Mapping[str, sympy.Symbol] | None) -> sympy.Exp
     if isinstance(item, str):
         return parse_expression(item, variables=given, what="objective")
     if isinstance(item, (int, float)) and not isinstance(item, bool):
+        if not math.isfinite(item):
+            raise ProblemError(f"objective {item!r}: not a finite number")
         return sympy.Rational(repr(item)) if isinstance(item, float) else sympy.Integer(item)
     if isinstance(item, (Relational, sympy.logic.boolalg.Boolean, bool)):
         raise ProblemError(f"{_label('objective', item)}: a relation is not allowed in the objective; "
                            "put it in the constraints")
     if not isinstance(item, sympy.Expr):
-        raise ProblemError(f"objective must be a string or a SymPy expression, got {type(item).__name__}")
+        hint = "; decode it first, e.g. objective.decode()" if isinstance(item, (bytes, bytearray)) else ""
+        raise ProblemError(f"objective must be a string or a SymPy expression, got {type(item).__name__}{hint}")
     return _real(item, given, _label("objective", item))
 
 

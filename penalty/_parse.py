@@ -202,9 +202,7 @@ class _Parser:
                 return self.build(node.operand, depth + 1)
             self.fail(f"operator {_describe_operator(node.op)} is not allowed")
         if isinstance(node, ast.BinOp):
-            if type(node.op) not in BINARY:
-                self.fail(f"operator {_describe_operator(node.op)} is not allowed")
-            return self._binary(node, self.build(node.left, depth + 1), self.build(node.right, depth + 1))
+            return self._chain(node, depth)
         if isinstance(node, ast.Call):
             return self._call(node, depth)
         if isinstance(node, ast.Compare):
@@ -212,6 +210,24 @@ class _Parser:
         kind = NODE_NAMES.get(type(node), type(node).__name__)
         self.fail(f"{kind} ('{self._segment(node)}') is not allowed")
         raise AssertionError("unreachable")
+
+    def _chain(self, node: ast.BinOp, depth: int) -> sympy.Expr:
+        """``a + b - c * d + ...``: the left-leaning chain of binary operations `ast` makes of a flat
+        sum or product, walked as one level of nesting and without recursion, left to right.
+
+        A sum of 150 terms is long, not deep: only its operands' own nesting counts towards
+        `MAX_DEPTH` (and the text's length is bounded by `MAX_LENGTH`).
+        """
+        links = []
+        while isinstance(node, ast.BinOp):
+            if type(node.op) not in BINARY:
+                self.fail(f"operator {_describe_operator(node.op)} is not allowed")
+            links.append(node)
+            node = node.left
+        result = self.build(node, depth + 1)
+        for link in reversed(links):
+            result = self._binary(link, result, self.build(link.right, depth + 1))
+        return result
 
     def _segment(self, node: ast.AST) -> str:
         try:
