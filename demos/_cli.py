@@ -19,7 +19,7 @@ from demos._flags import DPI, FPS, SIZE, Parser, check_frames, check_targets, nu
 __all__ = ["animator_options", "check", "interruptible", "main", "parser", "run"]
 
 EXIT_USAGE, EXIT_NO_FFMPEG, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 3, 130, 143
-MAX_COUNT = 10**6  # of --frames and --every: more than any animation holds
+MAX_COUNT = 1_000_000  # of --frames and --every: more than any animation holds
 MAX_SEED = 2**32 - 1  # numpy's seeds are unsigned
 
 

@@ -9,6 +9,7 @@ and `check_targets` check what needs several flags or the file system, before an
 from __future__ import annotations
 
 import argparse
+import errno
 import math
 import re
 import sys
@@ -82,15 +83,17 @@ def _is_number(text: str) -> bool:
 
 def number(low: float, high: float, *, integer: bool = False) -> Callable[[str], float]:
     """An argparse type: a finite number (a whole one if `integer`) from `low` to `high`."""
-    kind = "a whole number" if integer else "a number"
-    accepted = f"{kind} from {low:g} to {high:g}"
+    kind, form = ("a whole number", "d") if integer else ("a number", "g")
+    accepted = f"{kind} from {low:{form}} to {high:{form}}"
 
     def parse(text: str) -> float:
         try:
             value = int(text) if integer else float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"'{shown(text, 40)}' is not {accepted}") from None
-        if not (math.isfinite(value) and low <= value <= high):
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{shown(text, 40)} is not finite: give {accepted}")
+        if not low <= value <= high:
             raise argparse.ArgumentTypeError(f"{shown(text, 40)} is out of range: give {accepted}")
         return value
 
@@ -169,6 +172,7 @@ def _unwritable(folder: Path) -> str | None:
     try:
         with tempfile.NamedTemporaryFile(dir=existing, prefix=".optviz-probe-"):
             pass
-    except OSError as error:
-        return f"cannot create files in {shown(existing)} ({error.strerror or error})"
+    except OSError as error:  # /proc answers "no such file" for a folder it does have
+        reason = "the system allows no new files there" if error.errno == errno.ENOENT else error.strerror
+        return f"cannot create files in {shown(existing)} ({reason or error})"
     return None

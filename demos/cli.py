@@ -169,13 +169,14 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     # of iterate objects is ever kept.
     rows = _Rows(stream, quiet=args.quiet)
     animator, undrawable = None, None
-    if args.export or args.gif or args.mp4 or not args.no_show:
-        try:
-            animator = _animator(problem, rows, domain, args)
-        except ValueError as error:  # e.g. a start where the surface is not finite
-            undrawable = str(error).split(": pass ")[0]
-    for _ in rows:
-        pass
+    with np.errstate(all="ignore"):  # overflow and NaN become the run's status, never warning lines
+        if args.export or args.gif or args.mp4 or not args.no_show:
+            try:
+                animator = _animator(problem, rows, domain, args)
+            except ValueError as error:  # e.g. a start where the surface is not finite
+                undrawable = str(error).split(": pass ")[0]
+        for _ in rows:
+            pass
     result = rows.result
     print(f"{result.message} x = {_fmt(result.x)}, f = {result.fun:.6g}, "
           f"max violation = {result.max_violation:.3g}, {result.nit} steps, "
