@@ -128,8 +128,24 @@ def interruptible(prog: str, action: Callable[[], int]) -> int:
             return action()
         except KeyboardInterrupt:
             stopped = terminated()
+        except Exception as error:
+            # A cleanup that fails on the interruption (matplotlib's movie writer finishing a GIF
+            # with no frames yet) must not turn it into a traceback.
+            if not _caused_by_interruption(error):
+                raise
+            stopped = terminated()
     print(f"{prog}: {'terminated' if stopped else 'interrupted'}", file=sys.stderr, flush=True)
     return EXIT_TERMINATED if stopped else EXIT_INTERRUPTED
+
+
+def _caused_by_interruption(error: BaseException) -> bool:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__context__
+    return False
 
 
 @contextlib.contextmanager

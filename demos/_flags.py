@@ -28,7 +28,7 @@ FPS = (0.1, 100.0)  # GIF durations are whole centiseconds: 100 fps is the faste
 MAX_SIDE = 8192  # pixels of either side of a frame
 MAX_PIXELS = 7680 * 4320  # 8K UHD: one RGBA frame is 130 MB already
 # a number, with exponent: "-1e300" is a value of --x0, not an unknown flag (argparse 3.11 says flag)
-_NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+_NEGATIVE_NUMBER = re.compile(r"^-((\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|inf|infinity|nan)$", re.IGNORECASE)
 
 
 def shown(text: object, limit: int = 200) -> str:
@@ -134,6 +134,8 @@ def check_targets(p: argparse.ArgumentParser, *, export: str | None = None, gif:
 def _folder_problem(path: str) -> str | None:
     if not path.strip():
         return "empty; give a folder for the PNG frames, e.g. --export frames/"
+    if "\x00" in path:
+        return "not a usable path (it holds a NUL character)"
     try:
         target = Path(path)
         if target.exists() and not target.is_dir():
@@ -147,6 +149,8 @@ def _file_problem(path: str, suffix: str) -> str | None:
     other = {".gif": "--gif", ".mp4": "--mp4", ".png": "--export DIR"}
     if not path.strip():
         return f"empty; give a file name ending in {suffix}"
+    if "\x00" in path:
+        return "not a usable path (it holds a NUL character)"
     try:
         target = Path(path)
         if target.is_dir():
