@@ -259,3 +259,52 @@ def test_any_text_parses_or_raises_problem_error(text):
             assert "\n" not in str(error)
         else:
             assert isinstance(result[1] if isinstance(result, tuple) else result, sympy.Expr)
+
+
+@pytest.mark.parametrize("joiner", ["+", "-", "*"])
+def test_a_flat_chain_of_150_terms_is_long_not_deep(joiner):
+    names = [f"x{i % 3 + 1}" for i in range(150)]
+    expected = {"+": sympy.Add, "-": None, "*": sympy.Mul}[joiner]
+    result = parse_expression(joiner.join(names))
+    if expected is None:
+        assert same(result, x1 - 49 * x1 - 50 * sympy.Symbol("x2", real=True) - 50 * x3)
+    else:
+        xs = {"x1": x1, "x2": sympy.Symbol("x2", real=True), "x3": x3}
+        assert same(result, expected(*(xs[n] for n in names)))
+
+
+@pytest.mark.parametrize("text", [
+    "x1" + "+(x1" * 120 + ")" * 120,  # right-nested sums
+    "sin(" * 120 + "x1" + ")" * 120,
+    "-" * 200 + "x1",
+    "x1**" * 150 + "2",
+])
+def test_deep_nesting_is_still_refused_quickly(text):
+    start = time.perf_counter()
+    with pytest.raises(ProblemError, match="nested too deeply"):
+        parse_expression(text)
+    assert time.perf_counter() - start < 2
+
+
+def test_a_chain_keeps_its_left_to_right_checks():
+    assert same(parse_expression("8/2/2*x1 - 1 - 2"), 2 * x1 - 3)
+    with pytest.raises(ProblemError, match="division by zero in '1/0'"):
+        parse_expression("x1 + x2 + 1/0 + x1")
+    with pytest.raises(ProblemError, match="operator '%' is not allowed"):
+        parse_expression("x1 + x2 % 2 + x1")
+
+
+@pytest.mark.parametrize("name", ["zoo", "oo", "nan", "inf", "NaN", "Inf", "Infinity"])
+def test_sympy_infinities_are_reserved_alike(name):
+    with pytest.raises(ProblemError, match=f"name '{name}' is not allowed: values must be finite"):
+        parse_expression(f"x1 + {name}")
+    with pytest.raises(ProblemError, match="values must be finite"):
+        Problem(sympy.Symbol(name) + x1)
+
+
+@pytest.mark.parametrize("text", ["x1 + \x1b[2J", "x1 +\x1b]0;title\x07 x2", "x1 + \x00"])
+def test_control_characters_are_escaped_in_messages(text):
+    with pytest.raises(ProblemError) as error:
+        Problem(text)
+    message = str(error.value)
+    assert message.isprintable() and "\\x" in message
