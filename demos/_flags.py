@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-__all__ = ["DPI", "FPS", "MAX_PIXELS", "MAX_SIDE", "SIZE", "Parser", "check_frames", "check_targets", "finite",
-           "number", "shown"]
+__all__ = ["DPI", "FPS", "MAX_PIXELS", "MAX_SIDE", "SIZE", "Parser", "check_frames", "check_targets",
+           "finite", "number", "shown"]
 
 EXIT_USAGE = 2
 DPI = (40.0, 1000.0)  # below 40 dpi the smallest labels fall under FreeType's one-pixel glyph size
@@ -28,6 +28,7 @@ FPS = (0.1, 100.0)  # GIF durations are whole centiseconds: 100 fps is the faste
 MAX_SIDE = 8192  # pixels of either side of a frame
 MAX_PIXELS = 7680 * 4320  # 8K UHD: one RGBA frame is 130 MB already
 # a number, with exponent: "-1e300" is a value of --x0, not an unknown flag (argparse 3.11 says flag)
+_READS_AS_FLAG = "hint: {} starting with '-' reads as a flag; write"
 _NEGATIVE_NUMBER = re.compile(r"^-((\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|inf|infinity|nan)$", re.IGNORECASE)
 
 
@@ -68,8 +69,8 @@ class Parser(argparse.ArgumentParser):
                     and not any(token.startswith(flag) for flag in known if len(flag) == 2)):
                 before = self._argv[i - 1] if i else ""
                 if before in ("-c", "--constraint"):
-                    return f'hint: a constraint starting with \'-\' reads as a flag; write --constraint="{token}"'
-                return f'hint: text starting with \'-\' reads as a flag; write {self.prog} [flags] -- "{token}"'
+                    return f'{_READS_AS_FLAG.format("a constraint")} --constraint="{token}"'
+                return f'{_READS_AS_FLAG.format("text")} {self.prog} [flags] -- "{token}"'
         return None
 
 
@@ -117,7 +118,8 @@ def check_frames(p: argparse.ArgumentParser, size: Sequence[float], dpi: float) 
     w, h = (round(side * dpi) for side in size)
     if max(w, h) > MAX_SIDE or w * h > MAX_PIXELS:
         p.error(f"--size {size[0]:g} {size[1]:g} at --dpi {dpi:g} makes frames of {w}x{h} px; the most is "
-                f"{MAX_SIDE} px a side and {MAX_PIXELS / 1e6:.1f} million px (7680x4320): lower --dpi or --size")
+                f"{MAX_SIDE} px a side and {MAX_PIXELS / 1e6:.1f} million px (7680x4320): "
+                "lower --dpi or --size")
 
 
 def check_targets(p: argparse.ArgumentParser, *, export: str | None = None, gif: str | None = None,

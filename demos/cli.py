@@ -111,12 +111,14 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     run.add_argument("--method", choices=["gd", "newton", "cg"], help="inner minimizer (default gd)")
     run.add_argument("--line-search", dest="line_search", choices=["exact", "armijo", "fixed"],
                      help="line search (default exact)")
-    run.add_argument("--step", type=finite, help="fixed step (learning rate), or first trial step (default 1)")
+    run.add_argument("--step", type=finite,
+                     help="fixed step (learning rate), or first trial step (default 1)")
     run.add_argument("--M0", type=finite, help="first penalty weight (default 1)")
     run.add_argument("--C", type=finite, help="penalty growth factor (default 10)")
     run.add_argument("--eps", dest="epsilon", type=finite, help="stop when M*alpha < eps (default 1e-5)")
     run.add_argument("--tol", type=finite, help="inner gradient tolerance (default 1e-3)")
-    run.add_argument("--max-iter", dest="max_iter", type=number(1, MAX_ITER, integer=True), help="inner steps per weight (default 15)")
+    run.add_argument("--max-iter", dest="max_iter", type=number(1, MAX_ITER, integer=True),
+                     help="inner steps per weight (default 15)")
     run.add_argument("--domain", nargs=4, type=finite, metavar=("X1MIN", "X1MAX", "X2MIN", "X2MAX"),
                      help="shown ranges of the first two variables (default: around the path)")
     demo = sub.add_parser("demo", help="run a demo (see 'optviz list')",
@@ -127,7 +129,8 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     demo.add_argument("demo_args", nargs=argparse.REMAINDER, help="the demo's flags")
     listing = sub.add_parser("list", help="list the demos, one a line",
                              description="List the demos: module name and what it shows.",
-                             epilog="example:\n  optviz list", formatter_class=argparse.RawDescriptionHelpFormatter)
+                             epilog="example:\n  optviz list",
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
     return parser, {"run": run, "demo": demo, "list": listing}
 
 
@@ -221,7 +224,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise UsageError(f"{shown(path)}: no such file") from None
     except UnicodeDecodeError as error:
-        raise UsageError(f"{shown(path)}: not UTF-8 text (byte {error.start}); save the file as UTF-8") from None
+        raise UsageError(f"{shown(path)}: not UTF-8 text (byte {error.start}); save the file as UTF-8"
+                         ) from None
     except RecursionError:
         raise UsageError(f"{shown(path)}: nested too deeply to be a problem file") from None
     except (OSError, tomllib.TOMLDecodeError) as error:
@@ -246,7 +250,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         if listed and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise UsageError(f"{shown(path)}: {key} must be a list of strings, got {_toml(value)}")
         if not listed and not isinstance(value, str):
-            raise UsageError(f"{shown(path)}: {key} must be a string, e.g. \"x1^2 + x2^2\", got {_toml(value)}")
+            raise UsageError(f"{shown(path)}: {key} must be a string, e.g. \"x1^2 + x2^2\", "
+                             f"got {_toml(value)}")
     return data
 
 

@@ -82,8 +82,8 @@ def _label(what: str, item: Any) -> str:
 
 def _items(constraints: Any) -> list[Any]:
     if isinstance(constraints, (bytes, bytearray)):
-        raise ProblemError(f"constraints must be strings or SymPy relations, got {type(constraints).__name__}; "
-                           "decode it first, e.g. constraints=[text.decode()]")
+        raise ProblemError(f"constraints must be strings or SymPy relations, got "
+                           f"{type(constraints).__name__}; decode it first, e.g. constraints=[text.decode()]")
     if isinstance(constraints, (str, sympy.Basic, bool)):
         return [constraints]  # one constraint given bare, not in a list
     try:
@@ -129,7 +129,8 @@ def _objective(item: Any, given: Mapping[str, sympy.Symbol] | None) -> sympy.Exp
                            "put it in the constraints")
     if not isinstance(item, sympy.Expr):
         hint = "; decode it first, e.g. objective.decode()" if isinstance(item, (bytes, bytearray)) else ""
-        raise ProblemError(f"objective must be a string or a SymPy expression, got {type(item).__name__}{hint}")
+        raise ProblemError(f"objective must be a string or a SymPy expression, "
+                           f"got {type(item).__name__}{hint}")
     return _real(item, given, _label("objective", item))
 
 
