@@ -14,7 +14,17 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from demos._flags import DPI, FPS, SIZE, Parser, check_frames, check_targets, number, shown
+from demos._flags import (
+    DPI,
+    FPS,
+    SIZE,
+    Parser,
+    check_frames,
+    check_targets,
+    gif_memory_problem,
+    number,
+    shown,
+)
 
 __all__ = ["animator_options", "check", "interruptible", "main", "parser", "run"]
 
@@ -81,6 +91,11 @@ def run(animator: Any, args: argparse.Namespace, *, prog: str = "optviz", **live
     """
     from viz import ExportInterrupted, FFmpegNotFoundError, has_display
 
+    if args.gif:
+        too_big = gif_memory_problem(len(animator), args.size, args.dpi)
+        if too_big:
+            print(f"{prog}: error: --gif: {too_big}", file=sys.stderr)
+            return EXIT_USAGE
     exported = False
     try:
         if args.export:

@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-__all__ = ["DPI", "FPS", "MAX_PIXELS", "MAX_SIDE", "SIZE", "Parser", "check_frames", "check_targets",
-           "finite", "number", "shown"]
+__all__ = ["DPI", "FPS", "MAX_GIF_BYTES", "MAX_PIXELS", "MAX_SIDE", "SIZE", "Parser", "check_frames",
+           "check_targets", "finite", "gif_memory_problem", "number", "shown"]
 
 EXIT_USAGE = 2
 DPI = (40.0, 1000.0)  # below 40 dpi the smallest labels fall under FreeType's one-pixel glyph size
@@ -27,6 +27,7 @@ SIZE = (0.5, 100.0)  # inches, each side
 FPS = (0.1, 100.0)  # GIF durations are whole centiseconds: 100 fps is the fastest a GIF can say
 MAX_SIDE = 8192  # pixels of either side of a frame
 MAX_PIXELS = 7680 * 4320  # 8K UHD: one RGBA frame is 130 MB already
+MAX_GIF_BYTES = 2_000_000_000  # a GIF's frames, held in memory as palette images until it is written
 # a number, with exponent: "-1e300" is a value of --x0, not an unknown flag (argparse 3.11 says flag)
 _READS_AS_FLAG = "hint: {} starting with '-' reads as a flag; write"
 _NEGATIVE_NUMBER = re.compile(r"^-((\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|inf|infinity|nan)$", re.IGNORECASE)
@@ -120,6 +121,17 @@ def check_frames(p: argparse.ArgumentParser, size: Sequence[float], dpi: float) 
         p.error(f"--size {size[0]:g} {size[1]:g} at --dpi {dpi:g} makes frames of {w}x{h} px; the most is "
                 f"{MAX_SIDE} px a side and {MAX_PIXELS / 1e6:.1f} million px (7680x4320): "
                 "lower --dpi or --size")
+
+
+def gif_memory_problem(frames: int, size: Sequence[float], dpi: float) -> str | None:
+    """Why a GIF of `frames` frames is refused: Pillow holds every frame (1 byte a pixel) until the end."""
+    w, h = (round(side * dpi) for side in size)
+    held = frames * w * h
+    if held <= MAX_GIF_BYTES:
+        return None
+    return (f"{frames} frames of {w}x{h} px would hold {held / 1e9:.1f} GB in memory until the GIF is "
+            f"written (the most is {MAX_GIF_BYTES / 1e9:g} GB): pass --every, --frames or a smaller --size or --dpi, "
+            "or write --mp4, which streams")
 
 
 def check_targets(p: argparse.ArgumentParser, *, export: str | None = None, gif: str | None = None,

@@ -206,6 +206,7 @@ DEMO_FLAGS = [
     ("zigzag", ["--function", "beale"], "--function: invalid choice: 'beale'"),
     ("line_search", ["--step", "0.1"], "unrecognized arguments: --step 0.1"),
     ("penalty_seed", ["-x1+x2"], "hint: text starting with '-' reads as a flag"),
+    ("penalty_seed", ["--gif", "big.gif", "--size", "76.8", "43.2"], "92 frames of 7680x4320 px would hold"),
 ]
 
 
