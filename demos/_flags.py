@@ -130,8 +130,8 @@ def gif_memory_problem(frames: int, size: Sequence[float], dpi: float) -> str | 
     if held <= MAX_GIF_BYTES:
         return None
     return (f"{frames} frames of {w}x{h} px would hold {held / 1e9:.1f} GB in memory until the GIF is "
-            f"written (the most is {MAX_GIF_BYTES / 1e9:g} GB): pass --every, --frames or a smaller --size or --dpi, "
-            "or write --mp4, which streams")
+            f"written (the most is {MAX_GIF_BYTES / 1e9:g} GB): pass --every, --frames or a smaller --size "
+            "or --dpi, or write --mp4, which streams")
 
 
 def check_targets(p: argparse.ArgumentParser, *, export: str | None = None, gif: str | None = None,
