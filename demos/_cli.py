@@ -28,7 +28,7 @@ from demos._flags import (
 
 __all__ = ["animator_options", "check", "interruptible", "main", "parser", "run"]
 
-EXIT_USAGE, EXIT_NO_FFMPEG, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 3, 130, 143
+EXIT_FAILED, EXIT_USAGE, EXIT_NO_FFMPEG, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 2, 3, 130, 143
 MAX_COUNT = 1_000_000  # of --frames and --every: more than any animation holds
 MAX_SEED = 2**32 - 1  # numpy's seeds are unsigned
 
@@ -116,6 +116,10 @@ def run(animator: Any, args: argparse.Namespace, *, prog: str = "optviz", **live
     except FFmpegNotFoundError as error:
         print(f"{prog}: error: {shown(error, 300)}", file=sys.stderr)
         return EXIT_NO_FFMPEG
+    except OSError as error:  # the disk filled up, or the folder went away, while writing
+        where = f" {shown(error.filename)}" if error.filename else ""
+        print(f"{prog}: error: cannot write{where}: {shown(error.strerror or error, 300)}", file=sys.stderr)
+        return EXIT_FAILED
     except ExportInterrupted:
         if args.quiet:  # otherwise the export has said how many frames are complete
             print(f"{prog}: interrupted", file=sys.stderr)

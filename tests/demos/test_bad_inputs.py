@@ -302,3 +302,19 @@ def test_sigterm_while_writing_a_gif_leaves_no_temporary_file(tmp_path):
     assert process.returncode == 143, err
     assert err == "python -m demos.penalty_seed: terminated\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_disk_that_fills_up_while_writing_is_one_line(tmp_path, capsys):
+    import errno
+
+    class FullDisk:
+        def __len__(self):
+            return 3
+
+        def save_frames(self, directory, **options):
+            raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "frame_1.png"))
+
+    args = _cli.parser().parse_args(["--export", str(tmp_path), "--no-show", "--quiet"])
+    assert _cli.run(FullDisk(), args, prog="demo") == 1
+    err = capsys.readouterr().err
+    assert err == f"demo: error: cannot write {tmp_path / 'frame_1.png'}: No space left on device\n"
