@@ -63,8 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # a usage error (already printed) or --help: its status, also in-process
         return int(stop.code or 0)
-    if args.command == "demo":  # the demo guards its own run, under its own name
-        return _demo(args.name, args.demo_args)
+    if args.command == "demo":  # the demo guards its own run, under its own name; this guards the import
+        return _cli.interruptible("optviz demo", lambda: _demo(args.name, args.demo_args))
     return _cli.interruptible("optviz", lambda: _command(commands[args.command], args))
 
 
