@@ -318,3 +318,17 @@ def test_a_disk_that_fills_up_while_writing_is_one_line(tmp_path, capsys):
     assert _cli.run(FullDisk(), args, prog="demo") == 1
     err = capsys.readouterr().err
     assert err == f"demo: error: cannot write {tmp_path / 'frame_1.png'}: No space left on device\n"
+
+
+def test_ctrl_c_at_the_terminal_while_encoding_an_mp4_exits_130_and_leaves_nothing(tmp_path):
+    # a terminal's Ctrl-C reaches the whole process group: the demo and its ffmpeg child alike
+    process = subprocess.Popen(
+        [sys.executable, "-m", "demos.penalty_seed", "--no-show", "--quiet", "--mp4", str(tmp_path / "a.mp4"),
+         "--dpi", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env={**os.environ, "MPLBACKEND": "Agg"}, start_new_session=True)
+    _started(process, lambda: any(tmp_path.glob(".a.*.mp4")), "temporary MP4")
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err == "python -m demos.penalty_seed: interrupted\n"
+    assert list(tmp_path.iterdir()) == []
