@@ -2,7 +2,9 @@
 
 Every demo builds an `viz.Animator` from the parsed flags and hands it to `run`, which exports
 (PNG frames, GIF, MP4) and then shows the live view, or, on a machine without a display, says so
-and exports frames to a default folder instead.
+and exports frames to a default folder instead. `main` checks every flag first (`demos._flags`:
+a mistake is one line, exit status 2) and runs the rest under `interruptible` (Ctrl-C or SIGTERM
+anywhere is one line, exit status 130 or 143).
 """
 
 from __future__ import annotations

@@ -120,7 +120,7 @@ def build_mlp(args: argparse.Namespace) -> Animator:
     optimizer, lr, epochs = _settings(args)
     X, y = regression_data(150, seed=args.seed)
     mlp = MLP(LAYERS, activation="tanh", seed=args.seed)
-    # the whole run first: the plane is fitted to the path before any frame is drawn
+    # the drawn part of the run first (no more): the plane is fitted to it before any frame is drawn
     run = list(itertools.islice(train(mlp, X, y, optimizer=optimizer, learning_rate=lr, epochs=epochs),
                                 _shown(args, epochs)))
     theta_star = run[-1].x
