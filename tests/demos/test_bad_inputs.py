@@ -8,7 +8,9 @@ for real by sending the signal to a subprocess.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import os
 import signal
 import subprocess
@@ -16,6 +18,8 @@ import sys
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from demos import _cli
 from demos.cli import main
@@ -332,3 +336,24 @@ def test_ctrl_c_at_the_terminal_while_encoding_an_mp4_exits_130_and_leaves_nothi
     assert process.returncode == 130, err
     assert err == "python -m demos.penalty_seed: interrupted\n"
     assert list(tmp_path.iterdir()) == []
+
+
+FLAG_WORDS = ["run", "demo", "list", "x1^2", "--dpi", "--size", "--fps", "--frames", "--every", "--seed", "--x0",
+              "--export", "--gif", "--mp4", "-c", "--domain", "--max-iter", "--", "-x1", "nan", "-inf", "1e999",
+              "0", "-1", "2.5", "a.gif", "", ESC, "\x00", "é", "--no-such"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.one_of(st.sampled_from(FLAG_WORDS), st.text(max_size=8)), max_size=8))
+def test_any_command_line_parses_or_is_refused_in_two_escaped_lines(argv):
+    from demos.cli import _parser
+
+    parser, _ = _parser()
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            parser.parse_args(argv)
+        except SystemExit as stop:
+            assert stop.code in (0, 2)
+    lines = err.getvalue().splitlines()
+    assert len(lines) <= 2 and all(line.isprintable() for line in lines), lines
