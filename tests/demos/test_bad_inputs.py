@@ -339,8 +339,8 @@ def test_ctrl_c_at_the_terminal_while_encoding_an_mp4_exits_130_and_leaves_nothi
 
 
 FLAG_WORDS = ["run", "demo", "list", "x1^2", "--dpi", "--size", "--fps", "--frames", "--every", "--seed",
-              "--x0", "--export", "--gif", "--mp4", "-c", "--domain", "--max-iter", "--", "-x1", "nan", "-inf",
-              "1e999", "0", "-1", "2.5", "a.gif", "", ESC, "\x00", "é", "--no-such"]
+              "--x0", "--export", "--gif", "--mp4", "-c", "--domain", "--max-iter", "--", "-x1", "nan",
+              "-inf", "1e999", "0", "-1", "2.5", "a.gif", "", ESC, "\x00", "é", "--no-such"]
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
