@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -330,7 +331,9 @@ def test_ctrl_c_at_the_terminal_while_encoding_an_mp4_exits_130_and_leaves_nothi
         [sys.executable, "-m", "demos.penalty_seed", "--no-show", "--quiet", "--mp4", str(tmp_path / "a.mp4"),
          "--dpi", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
         env={**os.environ, "MPLBACKEND": "Agg"}, start_new_session=True)
-    _started(process, lambda: any(tmp_path.glob(".a.*.mp4")), "temporary MP4")
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    # once ffmpeg runs (a signal while it is being started would miss it: a race of viz's, not ours)
+    _started(process, lambda: any(tmp_path.glob(".a.*.mp4")) and children.read_text().strip(), "ffmpeg")
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
