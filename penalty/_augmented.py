@@ -1,4 +1,4 @@
-"""The augmented Lagrangian L_A(x; lambda, mu, M) of a `Problem`, compiled once with the multipliers as inputs."""
+"""The augmented Lagrangian L_A(x; lambda, mu, M) of a `Problem`, compiled once, multipliers as inputs."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def augmented_lagrangian(problem: Problem) -> AugmentedLagrangian:
 
 
 class AugmentedLagrangian:
-    """L_A(x; lambda, mu, M) = f + sum (lambda_i h_i + M h_i^2) + (1/(4M)) sum (max(0, mu_j + 2M g_j)^2 - mu_j^2).
+    """The augmented Lagrangian of a problem, as SymPy compiled once.
+
+    L_A(x; lambda, mu, M) = f + sum (lambda_i h_i + M h_i^2) + sum (max(0, mu_j + 2M g_j)^2 - mu_j^2) / (4M).
 
     Hestenes-Powell for the equalities, Rockafellar's form for the inequalities g_j <= 0, written in
     the project's convention F = f + M alpha: with lambda = mu = 0 it is the exterior penalty F(x; M).

@@ -43,8 +43,9 @@ def test_boyd_vandenberghe_figure_9_2_exact_line_search_oracle(gamma, polynomial
     # f = (x1^2 + gamma x2^2)/2 from (gamma, 1): x_k = (gamma rho^k, (-rho)^k), rho = (gamma-1)/(gamma+1)
     # (Boyd & Vandenberghe, Convex Optimization, sec. 9.3.2, Fig. 9.2), by polynomial roots or iteration.
     F = Problem(f"(x1^2 + {gamma}*x2^2)/2").objective_function
-    path = [it.x for it in gradient_descent(F.fun, F.grad, [gamma, 1.0], along=F.along if polynomial else None,
-                                            tol=1e-300, max_iter=12)]
+    along = F.along if polynomial else None
+    path = [it.x for it in gradient_descent(F.fun, F.grad, [gamma, 1.0], along=along, tol=1e-300,
+                                            max_iter=12)]
     rho = (gamma - 1) / (gamma + 1)
     k = np.arange(len(path))
     np.testing.assert_allclose(np.array(path), np.c_[gamma * rho**k, (-rho) ** k], rtol=1e-9, atol=1e-15)

@@ -73,7 +73,8 @@ def test_multipliers_are_inputs_not_a_recompile(mixed, monkeypatch):
 
 def test_first_outer_step_is_the_exterior_penalty_at_M0():
     problem = Problem(*SEED[:2])
-    multiplier_run = [it for it in method_of_multipliers(problem, SEED[2], max_iter=15, tol=1e-3) if it.outer == 0]
+    stream = method_of_multipliers(problem, SEED[2], max_iter=15, tol=1e-3)
+    multiplier_run = [it for it in stream if it.outer == 0]
     penalty_run = [it for it in exterior_penalty(problem, SEED[2]) if it.outer == 0]
     assert len(multiplier_run) == len(penalty_run)
     for a, b in zip(multiplier_run, penalty_run, strict=True):
