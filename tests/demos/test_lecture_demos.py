@@ -79,3 +79,48 @@ def test_barrier_demo_stays_inside_and_its_gap_is_m_over_t():
         assert s.gap == pytest.approx(3 / s.weight, rel=1e-9)
     np.testing.assert_allclose(result.x, [-1.0, -1.0], atol=1e-4)
     np.testing.assert_allclose(result.multipliers, [0.5, 0.0, 0.0], atol=1e-3)
+
+
+SEED = ["-x1 + x2", "-c", "x1 + x2 = 1", "-c", "x2 >= 1"]
+QUIET = ["--no-show", "--quiet"]
+
+
+def test_optviz_run_outer_multipliers_and_barrier(capsys):
+    from demos.cli import main
+
+    assert main(["run", *SEED, "--x0", "-0.5", "0.2", "--outer", "multipliers", *QUIET]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Converged") and "(M = 1)" in out
+    assert main(["run", *SEED, "--x0", "-0.5", "1.5", "--outer", "barrier", "--M0", "1", *QUIET]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Converged") and "(t = 1e+07)" in out
+
+
+def test_optviz_run_barrier_outside_is_one_line_and_status_2(capsys):
+    from demos.cli import main
+
+    assert main(["run", *SEED, "--x0", "-0.5", "0.2", "--outer", "barrier", *QUIET]) == 2
+    err = capsys.readouterr().err
+    assert "not strictly feasible" in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_toml_key_outer(capsys, tmp_path):
+    from demos.cli import main
+
+    path = tmp_path / "problem.toml"
+    path.write_text('objective = "-x1 + x2"\nconstraints = ["x1 + x2 = 1", "x2 >= 1"]\n'
+                    'x0 = [-0.5, 0.2]\nouter = "multipliers"\nmethod = "newton"\n')
+    assert main(["run", str(path), *QUIET]) == 0
+    assert "(M = 1)" in capsys.readouterr().out
+    path.write_text('objective = "-x1 + x2"\nx0 = [0, 0]\nouter = 3\n')
+    assert main(["run", str(path), *QUIET]) == 2
+    assert "outer must be a str" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("outer", ["multipliers", "barrier"])
+def test_optviz_run_exports_frames_for_each_outer_method(outer, tmp_path, capsys):
+    from demos.cli import main
+
+    x0 = ["-0.5", "1.5"] if outer == "barrier" else ["-0.5", "0.2"]
+    assert main(["run", *SEED, "--x0", *x0, "--outer", outer, "--export", str(tmp_path), *ARGS]) == 0
+    assert len(sorted(tmp_path.glob("frame_*.png"))) == 4
