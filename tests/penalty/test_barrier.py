@@ -107,3 +107,15 @@ def test_problem_without_inequalities_is_refused():
 def test_bad_options_raise_at_the_call(options, message):
     with pytest.raises(ValueError, match=message):
         log_barrier(HS35, [0.5, 0.5, 0.5], **options)
+
+
+def test_t_is_an_input_not_a_recompile(monkeypatch):
+    import sympy
+
+    solve(HS35, [0.5, 0.5, 0.5], outer="barrier", max_outer=2)  # everything compiled once, here
+
+    def no_sympy(*args, **kwargs):
+        raise AssertionError("lambdify called after the first compile")
+
+    monkeypatch.setattr(sympy, "lambdify", no_sympy)
+    assert solve(HS35, [0.4, 0.4, 0.4], outer="barrier", t0=3.0).success
