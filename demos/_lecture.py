@@ -16,13 +16,14 @@ def outer_table(title: str, result: Any, *, weight: str = "M", names: Sequence[s
     """The outer steps of a `penalty.PenaltyResult` as a text table, one row per inner minimization.
 
     Columns: the weight (M or t), the violation at x(weight), the condition number of the inner
-    Hessian there, the inner iterations and the multiplier estimates (and the gap for a barrier).
+    Hessian there, the inner iterations and the multiplier estimates (and, for a barrier, the gap
+    -(lambda.h + mu.g), which is m/t without equalities).
     """
     steps = result.outer_steps
     size = steps[0].multipliers.size if steps else 0
     names = list(names) or [f"m{j + 1}" for j in range(size)]
     head = f"{'outer':>5} {weight:>9} {'violation':>10} {'kappa':>10} {'inner':>6}"
-    head += "".join(f" {n:>10}" for n in names) + (f" {'gap m/t':>10}" if weight == "t" else "")
+    head += "".join(f" {n:>10}" for n in names) + (f" {'gap':>10}" if weight == "t" else "")
     lines = [title, head]
     for s in steps:
         row = (f"{s.outer:>5} {s.weight:>9.3g} {s.violation:>10.3e} {s.condition:>10.4g} "

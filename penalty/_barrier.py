@@ -178,11 +178,11 @@ def _barrier(problem: Problem, x: np.ndarray, method: str, options: dict, t: flo
     for outer in range(max_outer):
         F = B.function(t)
 
-        def wrap(it, outer=outer, t=t):
+        def wrap(it, outer=outer, t=t, before=nfev):
             nonlocal k
             record = BarrierIterate(
                 k=k, x=it.x, fun=it.fun, grad=it.grad, step=it.step, direction=it.direction,
-                nfev=nfev + it.nfev, outer=outer, M=1.0 / t, t=t, objective=f.fun(it.x),
+                nfev=before + it.nfev, outer=outer, M=1.0 / t, t=t, objective=f.fun(it.x),
                 violation=problem.max_violation(it.x))
             k += 1
             return record

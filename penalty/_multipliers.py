@@ -116,11 +116,11 @@ def _multipliers(problem: Problem, x: np.ndarray, method: str, options: dict, M:
         L = A.function(lam, mu, M)
         used = np.concatenate([lam, mu])
 
-        def wrap(it, outer=outer, M=M, used=used):
+        def wrap(it, outer=outer, M=M, used=used, before=nfev):
             nonlocal k
             record = MultiplierIterate(
                 k=k, x=it.x, fun=it.fun, grad=it.grad, step=it.step, direction=it.direction,
-                nfev=nfev + it.nfev, outer=outer, M=M, objective=f.fun(it.x),
+                nfev=before + it.nfev, outer=outer, M=M, objective=f.fun(it.x),
                 violation=problem.max_violation(it.x), multipliers=used)
             k += 1
             return record

@@ -7,8 +7,15 @@ import pytest
 import sympy
 
 from optimizers import Status, run
-from penalty import (MultiplierIterate, Problem, augmented_lagrangian, exterior_penalty, iterates,
-                     method_of_multipliers, solve)
+from penalty import (
+    MultiplierIterate,
+    Problem,
+    augmented_lagrangian,
+    exterior_penalty,
+    iterates,
+    method_of_multipliers,
+    solve,
+)
 from tests.penalty.test_sumt import HOCK_SCHITTKOWSKI
 
 SEED = ("-x1 + x2", ["x1 + x2 = 1", "x2 >= 1"], [-0.5, 0.2], [0.0, 1.0], 1.0)
