@@ -152,6 +152,15 @@ def log_barrier(problem: Problem, x0, *, method: str = "newton", line_search: st
         If the problem has no inequality or `x0` is not strictly feasible.
     ValueError
         For a bad option.
+
+    Notes
+    -----
+    Boyd & Vandenberghe, Algorithm 11.1, with a gradient tolerance for the inner runs. Floating
+    point bounds how far t can usefully grow: near an active constraint g_j = 1 - x2 is a
+    difference of nearly equal numbers, so mu_j = -1/(t g_j) and grad B carry a relative error
+    of about eps / |g_j| = eps t mu_j; once that exceeds `tol` the inner runs end at `max_iter`
+    instead of converging. The defaults (tol = 1e-8, epsilon = 1e-7) stay below that limit for
+    multipliers of order one.
     """
     x = check_options(problem, x0, method=method, C=C, epsilon=epsilon, max_outer=max_outer,
                       weight0=("t0", t0))
