@@ -92,3 +92,16 @@ def test_pure_penalty_violation_falls_like_one_over_M(seed_problem):
 @pytest.fixture(scope="module")
 def seed_problem():
     return Problem("-x1 + x2", ["x1 + x2 = 1", "x2 >= 1"])
+
+
+@pytest.mark.parametrize("outer, x0", [("penalty", [-0.5, 0.2]), ("multipliers", [-0.5, 0.2]),
+                                       ("barrier", [-0.5, 1.5])])
+def test_outer_records_are_plain_data_that_pickle(seed_problem, outer, x0):
+    # viz renders frames in worker processes: the records must travel as they are.
+    import pickle
+
+    result = solve(seed_problem, x0, outer=outer)
+    copy = pickle.loads(pickle.dumps(result))
+    np.testing.assert_array_equal(copy.multipliers, result.multipliers)
+    assert [s.weight for s in copy.outer_steps] == [s.weight for s in result.outer_steps]
+    assert copy.outer_steps[-1].status == result.outer_steps[-1].status
