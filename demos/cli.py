@@ -29,7 +29,7 @@ __all__ = ["main"]
 EXIT_FAILED, EXIT_USAGE = 1, 2
 MAX_ITER = 10**7  # inner steps per penalty weight
 MAX_FILE_BYTES = 1_000_000  # a problem file is a few lines; anything larger is a mistake
-SOLVER_KEYS = {"method": str, "line_search": str, "step": float, "M0": float, "C": float,
+SOLVER_KEYS = {"outer": str, "method": str, "line_search": str, "step": float, "M0": float, "C": float,
                "epsilon": float, "tol": float, "max_iter": int}
 FILE_KEYS = {"objective", "constraints", "variables", "x0", "domain", *SOLVER_KEYS}
 
@@ -42,6 +42,7 @@ problem.toml holds the same as keys (command-line flags win):
   objective = "-x1 + x2"
   constraints = ["x1 + x2 = 1", "x2 >= 1"]
   x0 = [-0.5, 0.2]
+  outer = "penalty"        # penalty | multipliers | barrier
   method = "gd"            # gd | newton | cg
   line_search = "exact"    # exact | armijo | fixed
   step = 0.1               # the fixed step (learning rate); the first trial step otherwise
@@ -108,12 +109,16 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     run.add_argument("-c", "--constraint", action="append", dest="constraints", metavar="REL",
                      help='a constraint, e.g. "x1 + x2 = 1" or "x2 >= 1" (repeatable)')
     run.add_argument("--x0", nargs="+", type=finite, metavar="X", help="start point")
+    run.add_argument("--outer", choices=["penalty", "multipliers", "barrier"],
+                     help="outer method: exterior penalty (default), method of multipliers, or log barrier "
+                          "(needs a strictly feasible --x0)")
     run.add_argument("--method", choices=["gd", "newton", "cg"], help="inner minimizer (default gd)")
     run.add_argument("--line-search", dest="line_search", choices=["exact", "armijo", "fixed"],
                      help="line search (default exact)")
     run.add_argument("--step", type=finite,
                      help="fixed step (learning rate), or first trial step (default 1)")
-    run.add_argument("--M0", type=finite, help="first penalty weight (default 1)")
+    run.add_argument("--M0", type=finite,
+                     help="first penalty weight (default 1); the first t for the barrier")
     run.add_argument("--C", type=finite, help="penalty growth factor (default 10)")
     run.add_argument("--eps", dest="epsilon", type=finite, help="stop when M*alpha < eps (default 1e-5)")
     run.add_argument("--tol", type=finite, help="inner gradient tolerance (default 1e-3)")
@@ -145,7 +150,7 @@ def _demo(name: str, argv: Sequence[str]) -> int:
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from optimizers import Status
-    from penalty import Problem, ProblemError, exterior_penalty
+    from penalty import Problem, ProblemError
 
     _cli.check(parser, args)  # before any compiling: a run must not end at a target it cannot write
     spec = _problem_spec(args)
@@ -163,8 +168,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     domain = _domain(spec.get("domain"))
     options = {key: spec[key] for key in SOLVER_KEYS if spec.get(key) is not None}
     try:
-        stream = exterior_penalty(problem, x0, **options)
-    except ValueError as error:
+        stream = _outer_stream(problem, x0, options)
+    except ValueError as error:  # ProblemError too, e.g. a barrier start outside
         raise UsageError(str(error)) from None
 
     # The table prints while the solver runs. The animator reads only the iterates it draws (up
@@ -175,15 +180,16 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     with np.errstate(all="ignore"):  # overflow and NaN become the run's status, never warning lines
         if args.export or args.gif or args.mp4 or not args.no_show:
             try:
-                animator = _animator(problem, rows, domain, args)
+                animator = _animator(problem, rows, domain, args, options)
             except ValueError as error:  # e.g. a start where the surface is not finite
                 undrawable = str(error).split(": pass ")[0]
         for _ in rows:
             pass
     result = rows.result
+    weight = f"t = {1 / result.M:g}" if options.get("outer") == "barrier" else f"M = {result.M:g}"
     print(f"{result.message} x = {_fmt(result.x)}, f = {result.fun:.6g}, "
           f"max violation = {result.max_violation:.3g}, {result.nit} steps, "
-          f"{result.nouter} penalty weights (M = {result.M:g})", flush=True)
+          f"{result.nouter} penalty weights ({weight})", flush=True)
     if undrawable is not None:
         raise UsageError(f"cannot draw this run ({shown(undrawable, 200)}); pass --domain X1MIN X1MAX X2MIN "
                          "X2MAX where the function is finite, or start elsewhere with --x0")
@@ -284,15 +290,40 @@ def _domain(values: Sequence[float] | None):
     return ((a, b), (c, d))
 
 
-def _animator(problem, iterates: Iterator, domain, args: argparse.Namespace):
+def _outer_stream(problem, x0, options: dict[str, Any]):
+    """The chosen outer method's stream; the barrier's first weight t0 comes in as M0."""
+    from penalty import iterates
+
+    options = dict(options)
+    if options.get("outer") == "barrier" and "M0" in options:
+        options["t0"] = options.pop("M0")
+    return iterates(problem, x0, **options)
+
+
+def _surfaces(problem, outer: str | None) -> dict[str, Any]:
+    """The animator's surface and title for an outer method (iterates carry M; the barrier's is 1/t)."""
+    from penalty import barrier_function
+
+    if outer == "barrier":
+        barrier = barrier_function(problem)
+        return dict(surface_of_M=lambda M: barrier.function(1.0 / M).surface,
+                    title=r"B(x; t) = f + t \sum h_i^2 - \frac{1}{t} \sum \log(-g_j),\ M = 1/t")
+    if outer == "multipliers":  # L_A changes with the multipliers too: draw f, which does not
+        return dict(surface=problem.objective_function.surface,
+                    title=(f"f(x) = {problem.latex('objective')}"
+                           r"\quad \mathrm{(the\ method\ of\ multipliers\ minimizes}\ L_A)"))
+    return dict(surface_of_M=lambda M: problem.penalized_function(M).surface,
+                title=f"F(x; M) = {problem.latex()}")
+
+
+def _animator(problem, iterates: Iterator, domain, args: argparse.Namespace, options: dict[str, Any]):
     from viz import Animator
 
     return Animator(
         iterates,
-        surface_of_M=lambda M: problem.penalized_function(M).surface,
+        **_surfaces(problem, options.get("outer")),
         equalities=problem.equality_functions,
         inequalities=problem.inequality_functions,
-        title=f"F(x; M) = {problem.latex()}",
         domain=domain,
         **_cli.animator_options(args),
     )
@@ -301,14 +332,12 @@ def _animator(problem, iterates: Iterator, domain, args: argparse.Namespace):
 def _live(problem, options: dict[str, Any]) -> dict[str, Any]:
     """The live window's restart hook: from a clicked point with new M0 and C and, for a fixed
     step, a new step length (the learning rate of plain gradient descent)."""
-    from penalty import exterior_penalty
-
     params = {"M0": options.get("M0", 1.0), "C": options.get("C", 10.0)}
     if options.get("line_search") == "fixed":
         params["step"] = options.get("step", 1.0)
 
     def rerun(x0, **changed):
-        return exterior_penalty(problem, x0, **{**options, **changed})
+        return _outer_stream(problem, x0, {**options, **changed})
 
     return dict(rerun=rerun, params=params)
 

@@ -1,18 +1,37 @@
-"""Exterior-penalty problems: SymPy in, compiled numpy functions out, and the penalty method."""
+"""Constrained problems: SymPy in, compiled numpy functions out, and the outer methods.
 
+Exterior penalty, method of multipliers (augmented Lagrangian) and log barrier, one `solve`.
+"""
+
+from ._augmented import AugmentedLagrangian, augmented_lagrangian
+from ._barrier import Barrier, BarrierIterate, barrier_function, log_barrier
 from ._compile import Compiled
 from ._grammar import ProblemError
+from ._history import OuterStep
+from ._multipliers import MultiplierIterate, method_of_multipliers
+from ._outer import OUTER_METHODS, iterates, solve
 from ._parse import parse_constraint, parse_expression
 from ._problem import Problem
-from ._sumt import PenaltyIterate, PenaltyResult, exterior_penalty, solve
+from ._sumt import PenaltyIterate, PenaltyResult, exterior_penalty
 
 __all__ = [
+    "OUTER_METHODS",
+    "AugmentedLagrangian",
+    "Barrier",
+    "BarrierIterate",
     "Compiled",
+    "MultiplierIterate",
+    "OuterStep",
     "PenaltyIterate",
     "PenaltyResult",
     "Problem",
     "ProblemError",
+    "augmented_lagrangian",
+    "barrier_function",
     "exterior_penalty",
+    "iterates",
+    "log_barrier",
+    "method_of_multipliers",
     "parse_constraint",
     "parse_expression",
     "solve",

@@ -70,15 +70,26 @@ class LineKernel:
         padded = [row + [sympy.Integer(0)] * (width - len(row)) for row in rows]
         return lambdify((*p, *d), padded)
 
-    def __call__(self, x: ArrayLike, d: ArrayLike, M: float = 0.0) -> PiecewisePolynomial:
-        """phi on t >= 0 for the line through `x` along `d`, with penalty weight `M`."""
+    def __call__(self, x: ArrayLike, d: ArrayLike, M: float = 0.0, *, lam: Sequence[float] = (),
+                 shift: Sequence[float] = (), offset: float = 0.0) -> PiecewisePolynomial:
+        """phi on t >= 0 for the line through `x` along `d`, with penalty weight `M`.
+
+        With `lam`, `shift` and `offset`, phi is instead the shifted penalty
+        f + sum (lam_i h_i + M h_i^2) + M sum max(0, g_j + shift_j)^2 + offset: the augmented
+        Lagrangian (see `penalty._augmented`).
+        """
         n = len(self.variables)
         rows = np.array(self._coefficients(*point(x, n), *point(d, n)), dtype=float)
         f, h, g = rows[0], rows[1:1 + self.n_eq], rows[1 + self.n_eq:]
         base = np.zeros(2 * rows.shape[1] - 1)
         base[:f.size] = f
-        for h_i in h:
+        base[0] += offset
+        for i, h_i in enumerate(h):
             base += M * np.convolve(h_i, h_i)
+            if len(lam):
+                base[:h_i.size] += lam[i] * h_i
+        if len(shift):
+            g[:, 0] += shift  # rows is a fresh array: g is ours to change
         if g.shape[0] == 0:
             base.flags.writeable = False
             return PiecewisePolynomial((0.0,), (base,))

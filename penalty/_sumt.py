@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Generator
 from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers import Iterate, Result, Status, conjugate_gradient, gradient_descent, newton, run
+from optimizers import Iterate, Result, Status, conjugate_gradient, gradient_descent, newton
+from optimizers._stream import frozen_array
 
+from ._history import OuterStep, outer_step, penalty_estimates
 from ._problem import Problem
 
-__all__ = ["PenaltyIterate", "PenaltyResult", "exterior_penalty", "solve"]
+__all__ = ["PenaltyIterate", "PenaltyResult", "exterior_penalty"]
 
 METHODS = ("gd", "newton", "cg")
 
@@ -52,13 +55,23 @@ class PenaltyResult(Result):
     max_violation : float
         Largest constraint violation at `x`.
     penalized_fun : float
-        F(x; M).
+        The inner function at `x`: F(x; M) (the augmented Lagrangian or the barrier for those methods).
+    multipliers : ndarray
+        The last estimates of (lambda_1..lambda_p, mu_1..mu_q), as in `OuterStep.multipliers`.
+    outer_steps : tuple of OuterStep
+        One record per inner minimization, in order.
     """
 
     nouter: int
     M: float
     max_violation: float
     penalized_fun: float
+    multipliers: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    outer_steps: tuple[OuterStep, ...] = ()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "multipliers", frozen_array(self.multipliers))
 
 
 def exterior_penalty(problem: Problem, x0, *, method: str = "gd", line_search: str = "exact",
@@ -132,11 +145,6 @@ def exterior_penalty(problem: Problem, x0, *, method: str = "gd", line_search: s
     return _sumt(problem, x, method, options, M0, C, epsilon, max_outer)
 
 
-def solve(problem: Problem, x0, **options) -> PenaltyResult:
-    """Run `exterior_penalty` to the end and return its `PenaltyResult` (same options)."""
-    return run(exterior_penalty(problem, x0, **options))
-
-
 def _inner(F, method: str, x: np.ndarray, options: dict):
     if method == "newton":
         return newton(F.fun, F.grad, F.hess, x, along=F.along, **options)
@@ -149,6 +157,7 @@ def _sumt(problem: Problem, x: np.ndarray, method: str, options: dict, M: float,
     f = problem.objective_function
     constrained = bool(problem.equalities or problem.inequalities)
     k = nit = nfev = 0
+    steps = []
     for outer in range(max_outer):
         F = problem.penalized_function(M)
         stream = _inner(F, method, x, options)
@@ -165,6 +174,7 @@ def _sumt(problem: Problem, x: np.ndarray, method: str, options: dict, M: float,
         x = np.array(inner.x)
         nit += inner.nit
         nfev += inner.nfev
+        steps.append(outer_step(problem, outer, M, inner, penalty_estimates(problem, x, M), F.hess))
         if inner.status in (Status.DIVERGED, Status.UNBOUNDED, Status.LINE_SEARCH_FAILED):
             status = inner.status
             break
@@ -178,4 +188,5 @@ def _sumt(problem: Problem, x: np.ndarray, method: str, options: dict, M: float,
         status = Status.MAX_OUTER
     return PenaltyResult(x=x, fun=f.fun(x), jac=f.grad(x), nit=nit, nfev=nfev, status=status,
                          nouter=outer + 1, M=M, max_violation=problem.max_violation(x),
-                         penalized_fun=inner.fun)
+                         penalized_fun=inner.fun, multipliers=steps[-1].multipliers,
+                         outer_steps=tuple(steps))

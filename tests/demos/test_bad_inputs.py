@@ -269,7 +269,7 @@ def test_an_interruption_anywhere_is_one_line(signum, code, word, capsys, monkey
     before = signal.getsignal(signal.SIGTERM)
     assert _cli.main(stopped, argv=["--no-show"], prog="demo") == code
     assert capsys.readouterr().err == f"demo: {word}\n"
-    monkeypatch.setattr("penalty.exterior_penalty", stopped)
+    monkeypatch.setattr("penalty.iterates", stopped)
     assert main(SEED_RUN) == code
     assert capsys.readouterr().err == f"optviz: {word}\n"
     assert signal.getsignal(signal.SIGTERM) is before  # the handler is put back
