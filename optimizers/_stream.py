@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import enum
 import math
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Iterate", "Result", "Status", "Stream", "frozen_array", "run", "stop_status"]
+__all__ = ["Iterate", "Result", "Status", "Stream", "frozen_array", "mapped", "run", "stop_status"]
 
 
 def frozen_array(a: Any) -> np.ndarray:
@@ -164,7 +164,27 @@ def stop_status(x: np.ndarray, f: float, g: np.ndarray, k: int, tol: float, max_
     return None
 
 
-def run(stream: Iterable[Iterate]) -> Result | None:
+def mapped(stream: Iterable[Any], transform: Callable[[Any], Any]) -> Generator[Any, None, Any]:
+    """The stream with `transform` applied to every record, returning the stream's own `Result`.
+
+    A plain ``map`` or generator expression drops the value a generator returns; this keeps it, so
+    ``result = yield from mapped(stream, f)`` inside a generator, or `run` on the mapped stream,
+    still gets the run's `Result` (None for an iterable that returns none).
+
+    Examples
+    --------
+    >>> xs = mapped(gradient_descent(fun, grad, x0), lambda it: it.x)  # doctest: +SKIP
+    """
+    iterator = iter(stream)
+    while True:
+        try:
+            record = next(iterator)
+        except StopIteration as stop:
+            return stop.value
+        yield transform(record)
+
+
+def run(stream: Iterable[Any]) -> Any:
     """Drain an iterate stream and return its `Result` (None if the stream returns none).
 
     Examples

@@ -12,7 +12,6 @@ from numpy.polynomial import polynomial as P
 from numpy.typing import ArrayLike
 
 from optimizers import PiecewisePolynomial
-from optimizers._line_search import horner
 
 from ._compile import lambdify, point
 
@@ -82,12 +81,10 @@ class LineKernel:
         if g.shape[0] == 0:
             base.flags.writeable = False
             return PiecewisePolynomial((0.0,), (base,))
-        # Scalar work in Python floats: for a few low-degree constraints it beats numpy's per-call overhead.
-        g_lists = g.tolist()
-        breaks = sorted({0.0}.union(*(_positive_roots(c) for c in g_lists)))
+        breaks = sorted({0.0}.union(*(_positive_roots(c) for c in g.tolist())))
         probes = [0.5 * (a + b) for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
         probes.append(breaks[-1] + max(1.0, 0.5 * breaks[-1]))  # finite even for a break near 1e308
-        active = np.array([[horner(c, t) > 0.0 for c in g_lists] for t in probes], dtype=float)
+        active = (P.polyval(np.array(probes), g.T) > 0.0).T.astype(float)  # (pieces, constraints)
         squares = np.array([np.convolve(g_j, g_j) for g_j in g])
         coefs = base + M * (active @ squares)
         coefs.flags.writeable = False  # the record is immutable, like the optimizers' iterates

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import numpy as np
 import sympy
 from numpy.typing import ArrayLike
+
+from optimizers import guarded_array
 
 from ._along import LineKernel, has_line_pieces
 from ._compile import Compiled, bind, broadcasting, check_weight, lambdify, point
@@ -187,6 +190,59 @@ class Problem:
         """The largest of |h_i(x)| and max(0, g_j(x)); 0.0 without constraints."""
         h, g = self._constraint_values(x)
         return float(max(np.max(np.abs(h), initial=0.0), np.max(g, initial=0.0)))
+
+    def optimality(self, x: ArrayLike) -> float:
+        """The first-order optimality measure of the constrained problem at `x`, relative to grad f.
+
+        ``max|grad f + J_A' lam| / max(1, max|grad f|)`` with least-squares multipliers `lam` over
+        the equalities and the inequalities with ``g_j(x) > -1e-8 (1 + max|x|)``; an inequality whose
+        multiplier comes out negative is dropped and the rest solved again (a minimizer needs
+        ``lam_j >= 0``). Without constraints this is the relative gradient norm. Non-finite values
+        give inf.
+
+        Notes
+        -----
+        The KKT conditions, Nocedal & Wright, *Numerical Optimization*, 2nd ed., Theorem 12.1. Unlike
+        the gradient of F(x; M), whose rounding error grows like M, this measure does not depend on M.
+        """
+        x = point(x, self.n)
+        with np.errstate(all="ignore"):
+            g = guarded_array(self.objective_function.grad, (self.n,), x)
+            h, c = self._constraint_values(x)
+            J = guarded_array(self._constraint_jacobian, (h.size + c.size, self.n), x)
+            scale = max(1.0, float(np.max(np.abs(g))))
+            if not (np.all(np.isfinite(g)) and np.all(np.isfinite(J)) and math.isfinite(scale)):
+                return math.inf
+            equality = np.arange(h.size + c.size) < h.size
+            active = equality | (np.concatenate([h, c]) > -1e-8 * (1.0 + float(np.max(np.abs(x)))))
+            while True:
+                A = J[active]
+                lam = np.linalg.lstsq(A.T, -g, rcond=None)[0] if A.size else np.zeros(0)
+                negative = (lam < 0) & ~equality[active]
+                if not negative.any():
+                    return float(np.max(np.abs(g + A.T @ lam))) / scale
+                active[np.flatnonzero(active)[np.argmin(np.where(negative, lam, 0.0))]] = False
+
+    @cached_property
+    def _constraint_jacobian(self) -> Callable[[np.ndarray], np.ndarray]:
+        """x -> the (m, n) Jacobian of (h, g), compiled from its non-zero entries only."""
+        rows, cols, entries = [], [], []
+        for i, c in enumerate((*self._equalities, *self._inequalities)):
+            for j, x_j in enumerate(self._variables):
+                if (entry := sympy.diff(c, x_j)) != 0:
+                    rows.append(i)
+                    cols.append(j)
+                    entries.append(entry)
+        kernel = lambdify(self._variables, entries)
+        shape = (len(self._equalities) + len(self._inequalities), self.n)
+
+        def jacobian(x: np.ndarray) -> np.ndarray:
+            out = np.zeros(shape)
+            if entries:
+                out[rows, cols] = np.array(kernel(*x), dtype=float)
+            return out
+
+        return jacobian
 
     @cached_property
     def equality_functions(self) -> tuple[Callable[..., np.ndarray], ...]:
