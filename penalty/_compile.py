@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,24 @@ class _Printer(NumPyPrinter):
     SymPy's own printer writes ``Max`` as ``reduce(maximum, [...])`` and ``Heaviside`` as a ``select``;
     both work on grids but cost more per call than one ufunc.
     """
+
+    def _print_Integer(self, expr: sympy.Integer) -> str:
+        # Beyond 2**53 an int is no exact float anyway, and numpy refuses ints past int64 in ufuncs.
+        return super()._print_Integer(expr) if abs(expr.p) <= 2**53 else self._float(expr)
+
+    def _print_Rational(self, expr: sympy.Rational) -> str:
+        small = abs(expr.p) <= 2**53 and expr.q <= 2**53
+        return super()._print_Rational(expr) if small else self._float(expr)
+
+    def _print_Float(self, expr: sympy.Float) -> str:
+        return self._float(expr)
+
+    def _float(self, number: sympy.Number) -> str:
+        """A number as a float literal, rounded once; past float range, +-inf (then a status, not a crash)."""
+        value = float(sympy.Float(number, 17))
+        if math.isinf(value):
+            return f"({'-' if value < 0 else ''}{self._module_format('numpy.inf')})"
+        return repr(value)
 
     def _print_Max(self, expr: sympy.Max) -> str:
         return self._nest("numpy.maximum", expr.args)
