@@ -32,6 +32,7 @@ class Status(enum.IntEnum):
     MAX_OUTER = 5
     STALLED = 6
     RUNNING = 7
+    PLATEAU = 8
 
     @property
     def message(self) -> str:
@@ -47,6 +48,8 @@ MESSAGES = {
     Status.MAX_OUTER: "Stopped: the maximum number of penalty updates was reached.",
     Status.STALLED: "Stopped: the step no longer changes x in floating point (tol below rounding?).",
     Status.RUNNING: "The stream was closed before it finished.",
+    Status.PLATEAU: "Stopped: the function is flat to rounding along the search direction (its slope "
+                    "underflows to 0); that is no minimizer.",
 }
 
 
