@@ -289,8 +289,10 @@ def _exact_bracket_zoom(line: Line, t0: float, max_iter: int = 200) -> LineSearc
                 return LineSearchResult(0.0, line.phi0, nfev + 1, Status.PLATEAU)
             return LineSearchResult(t, f_t, nfev)
         # Near the minimizer phi's values differ by rounding only; once phi' changes sign across
-        # the bracket, its sign alone keeps a minimizer inside (lo descending, hi ascending).
-        to_hi = not s_t < 0 if sign_change else (f_t > f_lo or not s_t < 0)
+        # the bracket, its sign keeps a minimizer inside (lo descending, hi ascending), unless phi
+        # rose clearly above phi(lo): then (lo, t) holds a valley of its own, lower and nearer.
+        rose = f_t > f_lo + 8 * EPS * abs(f_lo) if sign_change else f_t > f_lo
+        to_hi = rose or not s_t < 0
         if to_hi:
             hi, f_hi, s_hi, w_hi = t, f_t, s_t, s_t
             w_lo = w_lo / 2 if kept == "lo" else s_lo

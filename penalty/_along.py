@@ -15,15 +15,59 @@ from optimizers import PiecewisePolynomial
 
 from ._compile import lambdify, point
 
-__all__ = ["MAX_DEGREE", "LineKernel", "has_line_pieces"]
+__all__ = ["MAX_DEGREE", "MAX_TERMS", "LineKernel", "expansion_bounds", "has_line_pieces"]
 
 MAX_DEGREE = 16  # beyond it monomial coefficients and their roots lose accuracy: Brent's method does better
 
 
+MAX_TERMS = 2000  # monomials after expansion; past it the Taylor coefficients cost more than Brent's method
+
+
 def has_line_pieces(exprs: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol]) -> bool:
-    """True when every expression is a polynomial in `variables` of total degree at most `MAX_DEGREE`."""
-    return all(e.is_polynomial(*variables) and sympy.Poly(e, *variables).total_degree() <= MAX_DEGREE
-               for e in exprs)
+    """True when every expression is a polynomial in `variables` of degree at most `MAX_DEGREE`.
+
+    Decided by `expansion_bounds`, without expanding anything: ``((x1 + 1)^100 + 1)^100`` is
+    refused at once (a SymPy ``Poly`` of it would take minutes and gigabytes).
+    """
+    for e in exprs:
+        bounds = expansion_bounds(e, frozenset(variables))
+        if bounds is None or bounds[0] > MAX_DEGREE or bounds[1] > MAX_TERMS:
+            return False
+    return True
+
+
+def expansion_bounds(expr: sympy.Expr, variables: frozenset[sympy.Symbol]) -> tuple[int, int] | None:
+    """Upper bounds (degree, monomials) of `expr` expanded as a polynomial in `variables`, or None.
+
+    None when `expr` is no polynomial (a variable under a function, a negative or fractional
+    power). Computed on the tree as it stands: a sum adds monomial counts, a product multiplies
+    them, ``p^k`` has at most ``C(m + k - 1, k)`` monomials for m in p. Counts are capped, so huge
+    powers cost nothing.
+    """
+    cap = 10 * MAX_TERMS
+    if not expr.free_symbols & variables:
+        return 0, 1
+    if expr.is_Symbol:
+        return 1, 1
+    if expr.is_Add or expr.is_Mul:
+        parts = [expansion_bounds(a, variables) for a in expr.args]
+        if any(p is None for p in parts):
+            return None
+        if expr.is_Add:
+            return max(d for d, _ in parts), min(cap, sum(m for _, m in parts))
+        terms = 1
+        for _, m in parts:
+            terms = min(cap, terms * m)
+        return sum(d for d, _ in parts), terms
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp >= 0:
+        base = expansion_bounds(expr.base, variables)
+        if base is None:
+            return None
+        k = int(expr.exp)
+        if base[0] * k > 10 * MAX_DEGREE:
+            return base[0] * k, cap
+        return base[0] * k, min(cap, math.comb(base[1] + k - 1, k))
+    return None
 
 
 class LineKernel:
@@ -63,7 +107,8 @@ class LineKernel:
         p = sympy.symbols(f"p:{n}", cls=sympy.Dummy)
         d = sympy.symbols(f"d:{n}", cls=sympy.Dummy)
         line = {x: p_i + t * d_i for x, p_i, d_i in zip(self.variables, p, d, strict=True)}
-        degrees = [sympy.Poly(e, *self.variables).total_degree() for e in self.exprs]
+        variables = frozenset(self.variables)
+        degrees = [expansion_bounds(e, variables)[0] for e in self.exprs]
         rows = [_taylor(e.xreplace(line), t, k) for e, k in zip(self.exprs, degrees, strict=True)]
         width = max(len(row) for row in rows)
         padded = [row + [sympy.Integer(0)] * (width - len(row)) for row in rows]

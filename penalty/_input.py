@@ -184,6 +184,7 @@ def _check(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], label: str) ->
     if undefined:
         name = type(next(iter(undefined))).__name__
         raise ProblemError(f"{label}: uses the undefined function '{name}'; write the formula instead")
+    variables = tuple(x for x in variables if x in expr.free_symbols)  # other derivatives are 0: O(size), not O(n^2)
     grad = [sympy.diff(expr, x) for x in variables]
     _smooth(grad, label, "gradient")
     hess = [sympy.diff(g, x) for g in grad for x in variables]

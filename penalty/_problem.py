@@ -14,13 +14,10 @@ from numpy.typing import ArrayLike
 from optimizers import guarded_array
 
 from ._along import LineKernel, has_line_pieces
-from ._compile import Compiled, bind, broadcasting, check_weight, lambdify, point
+from ._compile import Compiled, broadcasting, check_weight, lambdify, point, sparse
 from ._input import read_problem
 
 __all__ = ["Problem"]
-
-Kernels = tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]
-
 
 class Problem:
     """Minimize f(x) subject to h_i(x) = 0 and g_j(x) <= 0, and its exterior penalty function.
@@ -170,26 +167,75 @@ class Problem:
         M = check_weight(M)
         line = self._penalized_line
         along = None if line is None else (lambda x, d: line(x, d, M))
-        return bind(self._penalized_kernels, self.n, M, along=along)
+        f = self._objective_kernels
+        if not (self._equalities or self._inequalities):
+            return Compiled(f.fun, f.grad, f.hess, f.surface, along)
+        n, n_eq = self.n, len(self._equalities)
+        self._constraints_kernel  # compiled here, once, like the rest
+        values, jacobian, curvature = self._constraint_values, self._constraint_jacobian, self._curvature
+
+        def fun(x: ArrayLike) -> float:
+            x = point(x, n)
+            return f.fun(x) + M * _alpha(values(x), n_eq)
+
+        def grad(x: ArrayLike) -> np.ndarray:
+            x = point(x, n)
+            w = _weights(values(x), n_eq)
+            return f.grad(x) + (2.0 * M) * (w @ jacobian(x))
+
+        def hess(x: ArrayLike) -> np.ndarray:
+            x = point(x, n)
+            c = values(x)
+            w, J = _weights(c, n_eq), jacobian(x)
+            active = np.ones_like(c)
+            active[n_eq:] = c[n_eq:] > 0.0  # the generalized Hessian of max(0, g)^2: 0 at g = 0
+            return f.hess(x) + (2.0 * M) * ((J.T * active) @ J + curvature(x, w))
+
+        def surface(*coords: ArrayLike) -> np.ndarray:
+            z = f.surface(*coords)
+            with np.errstate(all="ignore"):
+                for i, c in enumerate(self._constraints_kernel(*(np.asarray(a, dtype=float) for a in coords))):
+                    z = z + M * (np.asarray(c) ** 2 if i < n_eq else np.maximum(c, 0.0) ** 2)
+            return np.array(np.broadcast_to(z, z.shape), dtype=float)
+
+        return Compiled(fun, grad, hess, broadcasting(surface, n), along)
 
     @cached_property
     def objective_function(self) -> Compiled:
         """f alone as plain numpy callables (see `penalized_function`)."""
-        x = self._variables
-        f = self._objective
-        kernels = (lambdify(x, f), lambdify(x, _gradient(f, x)), lambdify(x, sympy.hessian(f, x).tolist()))
-        line = LineKernel(x, f) if has_line_pieces([f], x) else None
-        return bind(kernels, self.n, along=line)
+        f = self._objective_kernels
+        line = LineKernel(self._variables, self._objective) if has_line_pieces([self._objective], self._variables) else None
+        return Compiled(f.fun, f.grad, f.hess, f.surface, line)
+
+    @cached_property
+    def _objective_kernels(self) -> Compiled:
+        """f, its gradient and (sparse-compiled) Hessian, without the line polynomials."""
+        x, f, n = self._variables, self._objective, self.n
+        gradient = _gradient(f, x)
+        entries = [((j, k), sympy.diff(gradient[j], x[k]))
+                   for j in range(n) for k in range(j, n) if x[k] in gradient[j].free_symbols]
+        value, grad_kernel = lambdify(x, f), lambdify(x, gradient)
+        hessian = sparse(x, entries, (n, n), symmetric=True)
+
+        def fun(x: ArrayLike) -> float:
+            return float(value(*point(x, n)))
+
+        def grad(x: ArrayLike) -> np.ndarray:
+            return np.array(grad_kernel(*point(x, n)), dtype=float)
+
+        def hess(x: ArrayLike) -> np.ndarray:
+            return hessian(*point(x, n))
+
+        return Compiled(fun, grad, hess, broadcasting(value, n), None)
 
     def penalty_value(self, x: ArrayLike) -> float:
         """alpha(x) = sum h_i(x)^2 + sum max(0, g_j(x))^2."""
-        h, g = self._constraint_values(x)
-        return float(np.sum(h**2) + np.sum(np.maximum(g, 0.0) ** 2))
+        return _alpha(self._constraint_values(point(x, self.n)), len(self._equalities))
 
     def max_violation(self, x: ArrayLike) -> float:
         """The largest of |h_i(x)| and max(0, g_j(x)); 0.0 without constraints."""
-        h, g = self._constraint_values(x)
-        return float(max(np.max(np.abs(h), initial=0.0), np.max(g, initial=0.0)))
+        w = _weights(self._constraint_values(point(x, self.n)), len(self._equalities))
+        return float(np.max(np.abs(w), initial=0.0))
 
     def optimality(self, x: ArrayLike) -> float:
         """The first-order optimality measure of the constrained problem at `x`, relative to grad f.
@@ -208,8 +254,9 @@ class Problem:
         x = point(x, self.n)
         with np.errstate(all="ignore"):
             g = guarded_array(self.objective_function.grad, (self.n,), x)
-            h, c = self._constraint_values(x)
-            J = guarded_array(self._constraint_jacobian, (h.size + c.size, self.n), x)
+            values = self._constraint_values(x)
+            h, c = values[:len(self._equalities)], values[len(self._equalities):]
+            J = guarded_array(self._constraint_jacobian, (values.size, self.n), x)
             scale = max(1.0, float(np.max(np.abs(g))))
             if not (np.all(np.isfinite(g)) and np.all(np.isfinite(J)) and math.isfinite(scale)):
                 return math.inf
@@ -226,80 +273,90 @@ class Problem:
     @cached_property
     def _constraint_jacobian(self) -> Callable[[np.ndarray], np.ndarray]:
         """x -> the (m, n) Jacobian of (h, g), compiled from its non-zero entries only."""
-        rows, cols, entries = [], [], []
-        for i, c in enumerate((*self._equalities, *self._inequalities)):
-            for j, x_j in enumerate(self._variables):
-                if (entry := sympy.diff(c, x_j)) != 0:
-                    rows.append(i)
-                    cols.append(j)
-                    entries.append(entry)
-        kernel = lambdify(self._variables, entries)
-        shape = (len(self._equalities) + len(self._inequalities), self.n)
+        entries = [((i, j), sympy.diff(c, x_j)) for i, c in enumerate(self._constraints)
+                   for j, x_j in enumerate(self._variables) if x_j in c.free_symbols]
+        matrix = sparse(self._variables, entries, (len(self._constraints), self.n))
+        return lambda x: matrix(*x)
 
-        def jacobian(x: np.ndarray) -> np.ndarray:
-            out = np.zeros(shape)
-            if entries:
-                out[rows, cols] = np.array(kernel(*x), dtype=float)
+    @cached_property
+    def _curvature(self) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+        """(x, w) -> sum_i w_i hess c_i(x), compiled from the non-zero second derivatives only."""
+        x, n = self._variables, self.n
+        owners, entries = [], []
+        for i, c in enumerate(self._constraints):
+            names = [j for j, x_j in enumerate(x) if x_j in c.free_symbols]
+            gradient = {j: sympy.diff(c, x[j]) for j in names}
+            for a, j in enumerate(names):
+                for k in names[a:]:
+                    if x[k] in gradient[j].free_symbols:
+                        owners.append(i)
+                        entries.append(((j, k), sympy.diff(gradient[j], x[k])))
+        if not entries:
+            return lambda x, w: 0.0
+        kernel = lambdify(x, [e for _, e in entries])
+        rows = np.array([j for (j, _), _ in entries] + [k for (_, k), _ in entries])
+        cols = np.array([k for (_, k), _ in entries] + [j for (j, _), _ in entries])
+        owners = np.array(owners + owners)
+
+        def curvature(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+            values = np.array(kernel(*x), dtype=float)
+            out = np.zeros((n, n))
+            # Each (j, k) entry twice (for (k, j)); a diagonal one then counts double: halve it.
+            np.add.at(out, (rows, cols), w[owners] * np.concatenate([values, values]) * np.where(rows == cols, 0.5, 1.0))
             return out
 
-        return jacobian
+        return curvature
 
     @cached_property
     def equality_functions(self) -> tuple[Callable[..., np.ndarray], ...]:
         """h_i(*coords) on broadcast arrays, e.g. to draw the curves h_i = 0 over a grid."""
-        return tuple(broadcasting(lambdify(self._variables, h), self.n) for h in self._equalities)
+        return tuple(self._constraint_on_grid(i) for i in range(len(self._equalities)))
 
     @cached_property
     def inequality_functions(self) -> tuple[Callable[..., np.ndarray], ...]:
         """g_j(*coords) on broadcast arrays, e.g. to shade the feasible set g_j <= 0 over a grid."""
-        return tuple(broadcasting(lambdify(self._variables, g), self.n) for g in self._inequalities)
+        n_eq = len(self._equalities)
+        return tuple(self._constraint_on_grid(n_eq + j) for j in range(len(self._inequalities)))
 
-    def _constraint_values(self, x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-        values = np.array(self._constraints_kernel(*point(x, self.n)), dtype=float)
-        return values[:len(self._equalities)], values[len(self._equalities):]
+    def _constraint_on_grid(self, i: int) -> Callable[..., np.ndarray]:
+        return broadcasting(lambda *coords: self._constraints_kernel(*coords)[i], self.n)
+
+    @property
+    def _constraints(self) -> tuple[sympy.Expr, ...]:
+        return (*self._equalities, *self._inequalities)
+
+    def _constraint_values(self, x: np.ndarray) -> np.ndarray:
+        """(h, g) at a point, one float array (empty without constraints)."""
+        if not self._constraints:
+            return np.zeros(0)
+        return np.array(self._constraints_kernel(*x), dtype=float)
 
     @cached_property
     def _constraints_kernel(self) -> Callable[..., Any]:
-        return lambdify(self._variables, [*self._equalities, *self._inequalities])
-
-    @cached_property
-    def _penalized_kernels(self) -> Kernels:
-        x, M, f = self._variables, self.M, self._objective
-        alpha_grad, alpha_hess = _penalty_derivatives(x, self._equalities, self._inequalities)
-        grad = [d + M * a for d, a in zip(_gradient(f, x), alpha_grad, strict=True)]
-        hess = (sympy.hessian(f, x) + M * alpha_hess).tolist()
-        args = (*x, M)
-        return lambdify(args, self.penalized), lambdify(args, grad), lambdify(args, hess)
+        return lambdify(self._variables, list(self._constraints))
 
     @cached_property
     def _penalized_line(self) -> LineKernel | None:
-        exprs = (self._objective, *self._equalities, *self._inequalities)
-        if not has_line_pieces(exprs, self._variables):
+        if not has_line_pieces((self._objective, *self._constraints), self._variables):
             return None
         return LineKernel(self._variables, self._objective, self._equalities, self._inequalities)
 
 
+def _alpha(values: np.ndarray, n_eq: int) -> float:
+    """The penalty sum h_i^2 + sum max(0, g_j)^2 from the constraint values (h, g)."""
+    w = _weights(values, n_eq)
+    return float(w @ w)
+
+
+def _weights(values: np.ndarray, n_eq: int) -> np.ndarray:
+    """(h, max(0, g)): the penalty is its squared norm, its gradient 2 w' J."""
+    w = values.copy()
+    np.maximum(w[n_eq:], 0.0, out=w[n_eq:])
+    return w
+
+
 def _gradient(expr: sympy.Expr, x: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
     return [sympy.diff(expr, x_i) for x_i in x]
-
-
-def _penalty_derivatives(x: Sequence[sympy.Symbol], equalities: Sequence[sympy.Expr],
-                         inequalities: Sequence[sympy.Expr]) -> tuple[list[sympy.Expr], sympy.Matrix]:
-    """Gradient and generalized Hessian of alpha, by hand (SymPy's derivative of Max is a Heaviside mess).
-
-    For h^2: 2 h grad h and 2 (grad h grad h^T + h hess h). For max(0, g)^2: 2 max(0, g) grad g and
-    2 [g > 0] grad g grad g^T + 2 max(0, g) hess g, with [g > 0] written Heaviside(g, 0).
-    """
-    n = len(x)
-    grad = [sympy.Integer(0)] * n
-    hess = sympy.zeros(n, n)
-    terms = [(h, h, sympy.Integer(1)) for h in equalities]
-    terms += [(g, sympy.Max(0, g), sympy.Heaviside(g, 0)) for g in inequalities]
-    for c, value, active in terms:  # penalty term value**2 of constraint function c
-        dc = sympy.Matrix(_gradient(c, x))
-        grad = [a + 2 * value * b for a, b in zip(grad, dc, strict=True)]
-        hess += 2 * active * (dc * dc.T) + 2 * value * sympy.hessian(c, x)
-    return grad, hess
 
 
 def _number(value: float) -> sympy.Expr:
