@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike
 from optimizers import guarded_array
 
 from ._along import LineKernel, has_line_pieces
-from ._compile import Compiled, broadcasting, check_weight, lambdify, point, sparse
+from ._compile import Compiled, broadcasting, check_weight, gradient, lambdify, point, sparse
 from ._input import read_problem
 
 __all__ = ["Problem"]
@@ -211,10 +211,10 @@ class Problem:
     def _objective_kernels(self) -> Compiled:
         """f, its gradient and (sparse-compiled) Hessian, without the line polynomials."""
         x, f, n = self._variables, self._objective, self.n
-        gradient = _gradient(f, x)
-        entries = [((j, k), sympy.diff(gradient[j], x[k]))
-                   for j in range(n) for k in range(j, n) if x[k] in gradient[j].free_symbols]
-        value, grad_kernel = lambdify(x, f), lambdify(x, gradient)
+        first = gradient(f, x)
+        entries = [((j, k), second) for j in range(n) for k, second in enumerate(gradient(first[j], x))
+                   if k >= j and second != 0]
+        value, grad_kernel = lambdify(x, f), lambdify(x, first)
         hessian = sparse(x, entries, (n, n), symmetric=True)
 
         def fun(x: ArrayLike) -> float:
