@@ -212,8 +212,12 @@ class Problem:
         """f, its gradient and (sparse-compiled) Hessian, without the line polynomials."""
         x, f, n = self._variables, self._objective, self.n
         first = gradient(f, x)
-        entries = [((j, k), second) for j in range(n) for k, second in enumerate(gradient(first[j], x))
-                   if k >= j and second != 0]
+        index = self._index
+        entries = []
+        for j, g in enumerate(first):
+            used = [x_k for x_k in self._uses(g) if index[x_k] >= j]
+            entries += [((j, index[x_k]), second) for x_k, second in zip(used, gradient(g, used), strict=True)
+                        if second != 0]
         value, grad_kernel = lambdify(x, f), lambdify(x, first)
         hessian = sparse(x, entries, (n, n), symmetric=True)
 
@@ -273,8 +277,9 @@ class Problem:
     @cached_property
     def _constraint_jacobian(self) -> Callable[[np.ndarray], np.ndarray]:
         """x -> the (m, n) Jacobian of (h, g), compiled from its non-zero entries only."""
-        entries = [((i, j), sympy.diff(c, x_j)) for i, c in enumerate(self._constraints)
-                   for j, x_j in enumerate(self._variables) if x_j in c.free_symbols]
+        index = self._index
+        entries = [((i, index[x]), derivative) for i, c in enumerate(self._constraints)
+                   for x, derivative in zip(self._uses(c), gradient(c, self._uses(c)), strict=True)]
         matrix = sparse(self._variables, entries, (len(self._constraints), self.n))
         return lambda x: matrix(*x)
 
@@ -283,14 +288,14 @@ class Problem:
         """(x, w) -> sum_i w_i hess c_i(x), compiled from the non-zero second derivatives only."""
         x, n = self._variables, self.n
         owners, entries = [], []
+        index = self._index
         for i, c in enumerate(self._constraints):
-            names = [j for j, x_j in enumerate(x) if x_j in c.free_symbols]
-            gradient = {j: sympy.diff(c, x[j]) for j in names}
-            for a, j in enumerate(names):
-                for k in names[a:]:
-                    if x[k] in gradient[j].free_symbols:
+            used = self._uses(c)
+            for a, first in enumerate(gradient(c, used)):
+                for x_k, second in zip(used[a:], gradient(first, used[a:]), strict=True):
+                    if second != 0:
                         owners.append(i)
-                        entries.append(((j, k), sympy.diff(gradient[j], x[k])))
+                        entries.append(((index[used[a]], index[x_k]), second))
         if not entries:
             return lambda x, w: 0.0
         kernel = lambdify(x, [e for _, e in entries])
@@ -320,6 +325,16 @@ class Problem:
 
     def _constraint_on_grid(self, i: int) -> Callable[..., np.ndarray]:
         return broadcasting(lambda *coords: self._constraints_kernel(*coords)[i], self.n)
+
+    def _uses(self, expr: sympy.Expr) -> list[sympy.Symbol]:
+        """The variables `expr` depends on, in the problem's order."""
+        used = expr.free_symbols
+        return [x for x in self._variables if x in used] if len(used) * 8 > self.n else \
+            sorted((x for x in used if x in self._index), key=self._index.__getitem__)
+
+    @cached_property
+    def _index(self) -> dict[sympy.Symbol, int]:
+        return {x: j for j, x in enumerate(self._variables)}
 
     @property
     def _constraints(self) -> tuple[sympy.Expr, ...]:
