@@ -129,7 +129,8 @@ class LineKernel:
         breaks = sorted({0.0}.union(*(_positive_roots(c) for c in g.tolist())))
         probes = [0.5 * (a + b) for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
         probes.append(breaks[-1] + max(1.0, 0.5 * breaks[-1]))  # finite even for a break near 1e308
-        active = (P.polyval(np.array(probes), g.T) > 0.0).T.astype(float)  # (pieces, constraints)
+        # g_j at every probe by one product with the Vandermonde matrix: (pieces, constraints).
+        active = (np.vander(probes, g.shape[1], increasing=True) @ g.T > 0.0).astype(float)
         squares = np.array([np.convolve(g_j, g_j) for g_j in g])
         coefs = base + M * (active @ squares)
         coefs.flags.writeable = False  # the record is immutable, like the optimizers' iterates
