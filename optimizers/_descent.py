@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ._guard import guarded_array, guarded_value, start_point
-from ._line_search import EPS, Line, LineSearch, PiecewisePolynomial, exact, resolve_line_search
+from ._line_search import EPS, Line, LineSearch, PiecewisePolynomial, armijo, exact, resolve_line_search
 from ._stream import Iterate, Result, Status, Stream, stop_status
 
 __all__ = ["conjugate_gradient", "gradient_descent", "newton"]
@@ -185,6 +185,8 @@ def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: L
     k = 0
     while (status := stop_status(x, f, g, k, tol, max_iter)) is None:
         d = rule(x, g, g_prev, d_prev, k + 1)
+        if d.flags.owndata:
+            d.flags.writeable = False  # a fresh direction: yielded uncopied
         with np.errstate(all="ignore"):  # a huge finite gradient may overflow g.d: DIVERGED follows
             line = _line(counted, x, d, f, g, along if search is exact else None)
         found = search(line, t_guess if search is exact else step)
@@ -193,16 +195,22 @@ def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: L
             status = found.status
             break
         x_new = x + found.t * d
+        x_new.flags.writeable = False  # a fresh array no one else holds: the Iterate keeps it uncopied
         if np.array_equal(x_new, x):
             status = Status.STALLED
             break
         k += 1
         x = x_new
         g_prev, d_prev = g, d
-        f, g = counted.value(x), counted.gradient(x)
+        # The built-in searches evaluated phi(t) = f(x + t d) at this very point: no second call.
+        f = found.phi if search in _BUILT_IN or search is exact else counted.value(x)
+        g = counted.gradient(x)
         t_guess = found.t if found.t > 0 else step
         yield Iterate(k=k, x=x, fun=f, grad=g, step=found.t, direction=d, nfev=counted.nfev)
     return Result(x=x, fun=f, jac=g, nit=k, nfev=counted.nfev, status=status)
+
+
+_BUILT_IN = (armijo,)
 
 
 def _line(counted: _Counted, x: np.ndarray, d: np.ndarray, f: float, g: np.ndarray,

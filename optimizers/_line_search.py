@@ -6,6 +6,7 @@ values of the optimizers' ``line_search=`` argument.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -148,17 +149,18 @@ def _exact_polynomial(line: Line) -> LineSearchResult | None:
     """The first local minimizer of the piecewise polynomial, or None when phi itself disagrees."""
     pp = line.polynomial
     uppers = (*pp.breaks[1:], math.inf)
-    derivatives = [_trimmed([k * a for k, a in enumerate(_trimmed(c))][1:] or [0.0]) for c in pp.coefs]
+    pieces = [_trimmed(c) for c in pp.coefs]
+    derivatives = [_trimmed([k * a for k, a in enumerate(c)][1:] or [0.0]) for c in pieces]
     cuts = set()
-    for lo, hi, c in zip(pp.breaks, uppers, pp.coefs, strict=True):
-        cuts.update(t for t in _stationary_points(_trimmed(c)) if lo < t < hi)
+    for lo, hi, c in zip(pp.breaks, uppers, pieces, strict=True):
+        cuts.update(t for t in _stationary_points(c) if lo < t < hi)
         if lo > 0:
             cuts.add(lo)
     cuts = sorted(cuts)
     # Walk the intervals between cuts; phi' has one sign on each (read at its midpoint).
     for a, b in zip([0.0, *cuts], [*cuts, math.inf], strict=True):
         m = 0.5 * (a + b) if b < math.inf else a + max(1.0, a)
-        piece = int(np.searchsorted(pp.breaks, m, side="right")) - 1
+        piece = bisect.bisect_right(pp.breaks, m) - 1
         if not horner(derivatives[piece], m) < 0:
             if a == 0.0:
                 return None  # phi' >= 0 just after 0 disagrees with phi'(0) < 0: rounding, iterate
@@ -180,7 +182,7 @@ def _keeps_decreasing(line: Line, t: float) -> bool:
 
 
 def _trimmed(c) -> list[float]:
-    c = [float(v) for v in c]
+    c = c.tolist() if isinstance(c, np.ndarray) else [float(v) for v in c]
     while len(c) > 1 and c[-1] == 0.0:
         c.pop()
     return c
@@ -193,6 +195,8 @@ def _stationary_points(c: list[float]) -> list[float]:
     companion-matrix roots of the small ones, so the roots of every truncation of phi' are candidates
     too, each polished by Newton steps on the whole phi'; phi's values pick among them.
     """
+    if len(c) <= 3:  # a quadratic (or less): its one stationary point, exactly
+        return [-c[1] / (2.0 * c[2])] if len(c) == 3 else []
     d = _trimmed([k * a for k, a in enumerate(c)][1:] or [0.0])
     candidates = []
     for degree in range(1, len(d)):

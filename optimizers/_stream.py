@@ -15,7 +15,13 @@ __all__ = ["Iterate", "Result", "Status", "Stream", "frozen_array", "mapped", "r
 
 
 def frozen_array(a: Any) -> np.ndarray:
-    """A read-only float copy of `a` (so iterates never alias optimizer state)."""
+    """`a` as a read-only float array that nothing else can change (so iterates never alias state).
+
+    An array that is already read-only and owns its data is returned as it is: no one can write to
+    it, so a copy would only cost time. Anything else is copied.
+    """
+    if isinstance(a, np.ndarray) and a.dtype == np.float64 and not a.flags.writeable and a.base is None:
+        return a
     out = np.array(a, dtype=float, copy=True)
     out.flags.writeable = False
     return out

@@ -114,25 +114,39 @@ class LineKernel:
         padded = [row + [sympy.Integer(0)] * (width - len(row)) for row in rows]
         return lambdify((*p, *d), padded)
 
+    @cached_property
+    def _square(self) -> np.ndarray:
+        """S with ``(c outer c).ravel() @ S == convolve(c, c)`` for rows c of the coefficient width."""
+        width = len(self._coefficients(*([0.0] * (2 * len(self.variables))))[0])
+        k, j = np.divmod(np.arange(width * width), width)
+        S = np.zeros((width * width, 2 * width - 1))
+        S[np.arange(width * width), k + j] = 1.0
+        return S
+
     def __call__(self, x: ArrayLike, d: ArrayLike, M: float = 0.0) -> PiecewisePolynomial:
         """phi on t >= 0 for the line through `x` along `d`, with penalty weight `M`."""
         n = len(self.variables)
         rows = np.array(self._coefficients(*point(x, n), *point(d, n)), dtype=float)
-        f, h, g = rows[0], rows[1:1 + self.n_eq], rows[1 + self.n_eq:]
-        base = np.zeros(2 * rows.shape[1] - 1)
+        f, c = rows[0], rows[1:]
+        base = np.zeros(2 * f.size - 1)
         base[:f.size] = f
-        for h_i in h:
-            base += M * np.convolve(h_i, h_i)
+        if c.shape[0] == 0:
+            base.flags.writeable = False
+            return PiecewisePolynomial((0.0,), (base,))
+        # Every constraint's square as a polynomial in t, in one product: (constraints, 2 width - 1).
+        squares = (c[:, :, None] * c[:, None, :]).reshape(c.shape[0], -1) @ self._square
+        base += M * squares[:self.n_eq].sum(axis=0)
+        g = c[self.n_eq:]
         if g.shape[0] == 0:
             base.flags.writeable = False
             return PiecewisePolynomial((0.0,), (base,))
-        breaks = sorted({0.0}.union(*(_positive_roots(c) for c in g.tolist())))
-        probes = [0.5 * (a + b) for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
-        probes.append(breaks[-1] + max(1.0, 0.5 * breaks[-1]))  # finite even for a break near 1e308
+        breaks = sorted({0.0}.union(*(_positive_roots(c_j) for c_j in g.tolist())))
+        probes = np.array(breaks)
+        probes[:-1] = 0.5 * (probes[:-1] + probes[1:])
+        probes[-1] += max(1.0, 0.5 * breaks[-1])  # finite even for a break near 1e308
         # g_j at every probe by one product with the Vandermonde matrix: (pieces, constraints).
-        active = (np.vander(probes, g.shape[1], increasing=True) @ g.T > 0.0).astype(float)
-        squares = np.array([np.convolve(g_j, g_j) for g_j in g])
-        coefs = base + M * (active @ squares)
+        active = (probes[:, None] ** np.arange(g.shape[1]) @ g.T > 0.0).astype(float)
+        coefs = base + M * (active @ squares[self.n_eq:])
         coefs.flags.writeable = False  # the record is immutable, like the optimizers' iterates
         return PiecewisePolynomial(tuple(breaks), tuple(coefs))
 
