@@ -15,9 +15,13 @@ from optimizers import guarded_array
 
 from ._along import LineKernel, has_line_pieces
 from ._compile import Compiled, broadcasting, check_weight, gradient, lambdify, point, sparse
+from ._grammar import ProblemError
 from ._input import read_problem
 
-__all__ = ["Problem"]
+__all__ = ["MAX_CONSTRAINTS", "MAX_VARIABLES", "Problem"]
+
+MAX_VARIABLES = 1000  # building costs about linearly past here, ~5 ms per variable or constraint
+MAX_CONSTRAINTS = 2000
 
 class Problem:
     """Minimize f(x) subject to h_i(x) = 0 and g_j(x) <= 0, and its exterior penalty function.
@@ -44,6 +48,13 @@ class Problem:
 
     Notes
     -----
+    Limits, each refused with a one-line `ProblemError`: at most 1000 variables and 2000 constraints;
+    text of at most 1000 characters, nesting and exponents as `parse_expression` says; numbers within
+    float range. Building costs about linear time in the size of the expressions (a few seconds for
+    a thousand constraints). Polynomial problems of degree at most 16 (and at most 2000 monomials
+    once expanded, judged without expanding) get exact line polynomials; any other accepted input
+    uses the iterative exact line search instead.
+
     Text is never evaluated: it is parsed by `ast` and only numbers, variable names, ``pi``, ``E``,
     ``+ - * / ** ^``, parentheses and calls of known functions (``sin``, ``exp``, ``sqrt``, ...) are
     turned into SymPy. Variables are real symbols. SymPy runs here and in the one-time compilation
@@ -63,7 +74,13 @@ class Problem:
 
     def __init__(self, objective: str | sympy.Expr, constraints: Iterable[Any] = (),
                  variables: Sequence[str | sympy.Symbol] | None = None) -> None:
+        if not isinstance(constraints, str | sympy.Basic):
+            constraints = list(constraints)
+            if len(constraints) > MAX_CONSTRAINTS:
+                raise ProblemError(f"{len(constraints)} constraints: the limit is {MAX_CONSTRAINTS}")
         parts = read_problem(objective, constraints, variables)
+        if len(parts.variables) > MAX_VARIABLES:
+            raise ProblemError(f"{len(parts.variables)} variables: the limit is {MAX_VARIABLES}")
         self._variables = parts.variables
         self._objective = parts.objective
         self._equalities = parts.equalities

@@ -10,7 +10,7 @@ import pytest
 import sympy
 
 from optimizers import Status
-from penalty import Problem, exterior_penalty, solve
+from penalty import Problem, ProblemError, exterior_penalty, solve
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -161,3 +161,11 @@ def test_no_warning_escapes_a_diverging_run():
         for method in METHODS:
             solve(Problem("x1^2"), [1e300], method=method)
             solve(Problem("-x1^4"), [1e100], method=method)
+
+
+def test_too_many_constraints_is_a_one_line_error_at_once():
+
+    start = time.perf_counter()
+    with pytest.raises(ProblemError, match="2001 constraints: the limit is 2000") as caught:
+        Problem("x1", [f"x1 >= {i}" for i in range(2001)])
+    assert time.perf_counter() - start < 5.0 and "\n" not in str(caught.value)
