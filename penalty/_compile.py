@@ -88,7 +88,8 @@ def gradient(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> list[sympy.
     for term in sympy.Add.make_args(expr):
         for x in term.free_symbols:
             terms.setdefault(x, []).append(term)
-    return [sympy.Add(*(sympy.diff(t, x) for t in terms[x])) if x in terms else sympy.S.Zero for x in variables]
+    return [sympy.Add(*(sympy.diff(t, x) for t in terms[x])) if x in terms else sympy.S.Zero
+            for x in variables]
 
 
 def lambdify(args: Sequence[sympy.Symbol], expr: Any) -> Callable[..., Any]:

@@ -211,9 +211,9 @@ class Problem:
         def surface(*coords: ArrayLike) -> np.ndarray:
             z = f.surface(*coords)
             with np.errstate(all="ignore"):
-                for i, c in enumerate(self._constraints_kernel(*(np.asarray(a, dtype=float) for a in coords))):
+                for i, c in enumerate(self._constraints_kernel(*coords)):
                     z = z + M * (np.asarray(c) ** 2 if i < n_eq else np.maximum(c, 0.0) ** 2)
-            return np.array(np.broadcast_to(z, z.shape), dtype=float)
+            return z
 
         return Compiled(fun, grad, hess, broadcasting(surface, n), along)
 
@@ -221,7 +221,8 @@ class Problem:
     def objective_function(self) -> Compiled:
         """f alone as plain numpy callables (see `penalized_function`)."""
         f = self._objective_kernels
-        line = LineKernel(self._variables, self._objective) if has_line_pieces([self._objective], self._variables) else None
+        x, objective = self._variables, self._objective
+        line = LineKernel(x, objective) if has_line_pieces([objective], x) else None
         return Compiled(f.fun, f.grad, f.hess, f.surface, line)
 
     @cached_property
@@ -319,12 +320,13 @@ class Problem:
         rows = np.array([j for (j, _), _ in entries] + [k for (_, k), _ in entries])
         cols = np.array([k for (_, k), _ in entries] + [j for (j, _), _ in entries])
         owners = np.array(owners + owners)
+        halve = np.where(rows == cols, 0.5, 1.0)
 
         def curvature(x: np.ndarray, w: np.ndarray) -> np.ndarray:
             values = np.array(kernel(*x), dtype=float)
             out = np.zeros((n, n))
             # Each (j, k) entry twice (for (k, j)); a diagonal one then counts double: halve it.
-            np.add.at(out, (rows, cols), w[owners] * np.concatenate([values, values]) * np.where(rows == cols, 0.5, 1.0))
+            np.add.at(out, (rows, cols), w[owners] * np.concatenate([values, values]) * halve)
             return out
 
         return curvature
@@ -385,10 +387,6 @@ def _weights(values: np.ndarray, n_eq: int) -> np.ndarray:
     w = values.copy()
     np.maximum(w[n_eq:], 0.0, out=w[n_eq:])
     return w
-
-
-def _gradient(expr: sympy.Expr, x: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
-    return [sympy.diff(expr, x_i) for x_i in x]
 
 
 def _number(value: float) -> sympy.Expr:

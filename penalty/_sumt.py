@@ -9,8 +9,18 @@ from functools import partial
 
 import numpy as np
 
-from optimizers import (Iterate, Result, Status, conjugate_gradient, gradient_descent, guarded_array, guarded_value,
-                        mapped, newton, run)
+from optimizers import (
+    Iterate,
+    Result,
+    Status,
+    conjugate_gradient,
+    gradient_descent,
+    guarded_array,
+    guarded_value,
+    mapped,
+    newton,
+    run,
+)
 
 from ._problem import Problem
 
@@ -165,7 +175,8 @@ def _sumt(problem: Problem, x: np.ndarray, method: str, options: dict, M: float,
             status = inner.status
             break
         objective = guarded_value(f.fun, x)
-        if not constrained or _outer_rule_met(M * guarded_value(problem.penalty_value, x), objective, epsilon):
+        penalty_term = M * guarded_value(problem.penalty_value, x)
+        if not constrained or _outer_rule_met(penalty_term, objective, epsilon):
             status = _final_status(problem, x, inner.status, options["tol"])
             break
         if outer + 1 < max_outer:

@@ -80,7 +80,8 @@ def main() -> None:
         result = solve(problem, SEED_X0)
         solves.append(time.perf_counter() - start)
 
-    print(f"problem build + compile: {build * 1e3:.1f} ms (once per problem; parse and checks {parse * 1e3:.1f} ms;"
+    print(f"problem build + compile: {build * 1e3:.1f} ms "
+          f"(once per problem; parse and checks {parse * 1e3:.1f} ms;"
           f" a first, one-variable problem in a fresh process: {cold * 1e3:.1f} ms)")
     print(f"{'M':>6} | {'seed (SymPy) ms/iter':>20} | {'optviz us/iter':>14} | {'speed-up':>9}")
     for M, seed, ours in rows:

@@ -46,7 +46,8 @@ def kinked_quartic(seed):
     pp = PiecewisePolynomial((0.0, *kinks), tuple(coefs))
 
     def dense(ts):
-        return P.polyval(ts, base) + sum(w * np.maximum(0, ts - b) ** 2 for b, w in zip(kinks, weights, strict=True))
+        kink_terms = sum(w * np.maximum(0, ts - b) ** 2 for b, w in zip(kinks, weights, strict=True))
+        return P.polyval(ts, base) + kink_terms
 
     def slope(t):
         i = int(np.searchsorted(pp.breaks, t, side="right")) - 1

@@ -37,7 +37,8 @@ def test_no_step_raises_f_on_oscillating_functions():
             x0 = rng.uniform(-2, 2, size=problem.n)
             for method in METHODS:
                 values = [it.fun for it in exterior_penalty(problem, x0, method=method)]
-                assert all(b <= a + 1e-12 * abs(a) for a, b in zip(values, values[1:], strict=False)), (text, x0)
+                rises = [b - a for a, b in zip(values, values[1:], strict=False) if b > a + 1e-12 * abs(a)]
+                assert not rises, (text, x0, method)
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -60,7 +61,8 @@ def test_cubic_under_bounds_finds_its_local_minimizer(method):
 def test_exponential_residuals_reach_the_minimizer_not_a_plateau(method, x0):
     # From x0 = 3 the old search jumped to x = -322642, where the gradient underflows to 0, and
     # reported success there.
-    result = solve(Problem("(exp(x1) - 2)^2 + (exp(2*x1) - 4)^2"), [x0], method=method, tol=1e-8, max_iter=200)
+    problem = Problem("(exp(x1) - 2)^2 + (exp(2*x1) - 4)^2")
+    result = solve(problem, [x0], method=method, tol=1e-8, max_iter=200)
     assert result.success, result.message
     assert result.x[0] == pytest.approx(math.log(2), abs=1e-8)
 
