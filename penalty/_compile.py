@@ -14,7 +14,17 @@ from sympy.printing.numpy import NumPyPrinter
 
 from optimizers import PiecewisePolynomial
 
-__all__ = ["Compiled", "broadcasting", "check_weight", "gradient", "lambdify", "point", "printable", "sparse"]
+__all__ = ["PositivePart", "Compiled", "broadcasting", "check_weight", "gradient", "lambdify", "point", "printable", "sparse"]
+
+
+class PositivePart(sympy.Function):
+    """max(0, g) in compiled code, as ``numpy.maximum(g, 0.0)``.
+
+    SymPy's ``Max`` queries assumptions whenever it is built or rebuilt (by `xreplace`, by common
+    subexpression elimination): seconds for a few hundred constraints. This function is inert.
+    """
+
+    nargs = 1
 
 
 class _Printer(NumPyPrinter):
@@ -41,6 +51,9 @@ class _Printer(NumPyPrinter):
         if math.isinf(value):
             return f"({'-' if value < 0 else ''}{self._module_format('numpy.inf')})"
         return repr(value)
+
+    def _print_PositivePart(self, expr: PositivePart) -> str:
+        return f"{self._module_format('numpy.maximum')}({self._print(expr.args[0])}, 0.0)"
 
     def _print_Max(self, expr: sympy.Max) -> str:
         return self._nest("numpy.maximum", expr.args)

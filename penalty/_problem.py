@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike
 from optimizers import guarded_array
 
 from ._along import LineKernel, has_line_pieces
-from ._compile import Compiled, broadcasting, check_weight, gradient, lambdify, point, sparse
+from ._compile import Compiled, PositivePart, broadcasting, check_weight, gradient, lambdify, point, sparse
 from ._grammar import ProblemError
 from ._input import read_problem
 
@@ -218,13 +218,14 @@ class Problem:
         x, M = self._variables, self.M
         terms = [[first] for first in self._objective_gradient]
         n_eq = len(self._equalities)
-        for i, c in enumerate(self._constraints):
-            w = c if i < n_eq else sympy.Max(0, c)
+        weights = [c if i < n_eq else PositivePart(c) for i, c in enumerate(self._constraints)]
+        for c, w in zip(self._constraints, weights, strict=True):
             used = self._uses(c)
             for x_j, dc in zip(used, gradient(c, used), strict=True):
                 terms[self._index[x_j]].append(2 * M * w * dc)
+        F = self._objective + M * sympy.Add(*(w**2 for w in weights))
         self._constraints_kernel  # for the records' violation, compiled here too, once
-        return lambdify((*x, M), self.penalized), lambdify((*x, M), [sympy.Add(*t) for t in terms])
+        return lambdify((*x, M), F), lambdify((*x, M), [sympy.Add(*t) for t in terms])
 
     @cached_property
     def objective_function(self) -> Compiled:
