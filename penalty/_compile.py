@@ -17,6 +17,9 @@ from optimizers import PiecewisePolynomial
 __all__ = ["PositivePart", "Compiled", "broadcasting", "check_weight", "gradient", "lambdify", "point", "printable", "sparse"]
 
 
+MAX_CSE_ENTRIES = 400
+
+
 class PositivePart(sympy.Function):
     """max(0, g) in compiled code, as ``numpy.maximum(g, 0.0)``.
 
@@ -74,7 +77,8 @@ class _Printer(NumPyPrinter):
 
 
 def _printer(*, qualified: bool = False) -> _Printer:
-    return _Printer({"fully_qualified_modules": qualified, "inline": True, "allow_unknown_functions": False,
+    return _Printer({"fully_qualified_modules": qualified, "inline": True, "order": "none",
+                     "allow_unknown_functions": False,
                      "user_functions": {}})
 
 
@@ -120,7 +124,11 @@ def lambdify(args: Sequence[sympy.Symbol], expr: Any) -> Callable[..., Any]:
             return [rename(item) for item in e]
         return e.xreplace(names) if isinstance(e, sympy.Basic) else e
 
-    return sympy.lambdify(safe, rename(expr), modules="numpy", printer=_printer(), cse=True, dummify=False)
+    renamed = rename(expr)
+    # Common subexpressions pay off in a Hessian or a line's Taylor coefficients; in a long list of
+    # sparse entries they are rare, and SymPy's search for them grows faster than the list.
+    small = not isinstance(renamed, list) or len(renamed) <= MAX_CSE_ENTRIES
+    return sympy.lambdify(safe, renamed, modules="numpy", printer=_printer(), cse=small, dummify=False)
 
 
 def check_weight(M: float) -> float:
