@@ -27,7 +27,7 @@ from viz import Animator
 
 OBJECTIVE, CONSTRAINTS = "x1 + x2", ["x1^2 + x2^2 = 2"]
 X0 = (-0.4, -1.6)  # off the diagonal, so the first weight shows the zig-zag into the valley
-WEIGHTS = dict(M0=0.5, C=10.0, epsilon=1e-2)  # M alpha < 1e-2 first at M = 50: N&W's three weights
+WEIGHTS = dict(M0=0.5, C=10.0, epsilon=5e-3)  # M alpha <= 5e-3 |f| first at M = 50: N&W's three weights
 
 
 def stream(problem: Problem, method: str = "gd"):

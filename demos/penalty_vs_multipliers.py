@@ -2,13 +2,13 @@
 
 The seed problem, min -x1 + x2 subject to x1 + x2 = 1 and x2 >= 1 (x* = (0, 1), multipliers
 lambda* = 1, mu* = 2 in L = f + lambda h + mu g with g = 1 - x2 <= 0), from x0 = (-0.5, 0.2), both
-runs minimizing with steepest descent and exact line search to max|grad| < 1e-9, each outer step
+runs minimizing with steepest descent and exact line search to max|grad| < 1e-7, each outer step
 from the previous minimizer.
 
 The pure penalty minimizes F(x; M) = f + M alpha and reads the multipliers off as 2 M h: its
-minimizer misses x* by O(1/M), so M must grow tenfold per step until M alpha < 1e-8, to M = 1e8.
+minimizer misses x* by O(1/M), so M must grow tenfold per step until M alpha < 1e-9, to M = 1e10.
 The method of multipliers minimizes the augmented Lagrangian L_A(x; lambda, mu, M) and updates
-lambda <- lambda + 2 M h, mu <- max(0, mu + 2 M g): the violation goes to zero with M = 1 throughout,
+lambda <- lambda + 2 M h, mu <- max(0, mu + 2 M g): the violation goes to zero with M at most 100,
 because the shift by the multipliers, not the weight, moves the minimizer onto the constraints.
 The tables printed below the runs give M, violation, condition number and multipliers per step.
 
@@ -33,15 +33,15 @@ from viz import Animator
 
 OBJECTIVE, CONSTRAINTS = "-x1 + x2", ["x1 + x2 = 1", "x2 >= 1"]
 X0 = (-0.5, 0.2)
-INNER = dict(method="gd", line_search="exact", tol=1e-9, max_iter=300)
+INNER = dict(method="gd", line_search="exact", tol=1e-7, max_iter=300)
 NAMES = ["lambda", "mu"]
 
 
 def streams(problem: Problem) -> dict:
     """The two runs by legend name (fresh generators of the solvers' own records)."""
     return {
-        "pure penalty": exterior_penalty(problem, X0, M0=1.0, C=10.0, epsilon=1e-8, **INNER),
-        "method of multipliers": method_of_multipliers(problem, X0, M0=1.0, C=10.0, epsilon=1e-8, **INNER),
+        "pure penalty": exterior_penalty(problem, X0, M0=1.0, C=10.0, epsilon=1e-9, **INNER),
+        "method of multipliers": method_of_multipliers(problem, X0, M0=1.0, C=10.0, epsilon=1e-9, **INNER),
     }
 
 

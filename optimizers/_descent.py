@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._line_search import EPS, Line, LineSearch, PiecewisePolynomial, exact, resolve_line_search
+from ._guard import guarded_array, guarded_value, start_point
+from ._line_search import EPS, Line, LineSearch, PiecewisePolynomial, armijo, exact, resolve_line_search
 from ._stream import Iterate, Result, Status, Stream, stop_status
 
 __all__ = ["conjugate_gradient", "gradient_descent", "newton"]
@@ -90,7 +91,7 @@ def newton(fun: Fun, grad: Grad, hess: Callable[[np.ndarray], np.ndarray], x0, *
     x, search = _validated(x0, tol, max_iter, step, line_search)
 
     def direction(x, g, g_prev, d_prev, k):
-        return _newton_direction(np.asarray(hess(x), dtype=float), g)
+        return _newton_direction(guarded_array(hess, (x.size, x.size), x), g)
 
     return _descend(fun, grad, x, direction, search, step, along, tol, max_iter)
 
@@ -133,6 +134,8 @@ def _steepest(x, g, g_prev, d_prev, k):
 
 
 def _newton_direction(H: np.ndarray, g: np.ndarray, beta: float = 1e-3) -> np.ndarray:
+    if not np.all(np.isfinite(H)):  # no curvature to trust here: steepest descent, and the search decides
+        return -g
     H = 0.5 * (H + H.T)
     diag_min = float(np.min(np.diag(H)))
     tau = 0.0 if diag_min > 0 else beta - diag_min
@@ -147,11 +150,7 @@ def _newton_direction(H: np.ndarray, g: np.ndarray, beta: float = 1e-3) -> np.nd
 
 
 def _validated(x0, tol, max_iter, step, line_search) -> tuple[np.ndarray, LineSearch]:
-    x = np.array(x0, dtype=float)
-    if x.ndim != 1 or x.size == 0:
-        raise ValueError(f"x0 must be a non-empty 1-D array of numbers, got shape {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"x0 must be finite, got {x0!r}")
+    x = start_point(x0)
     if not (math.isfinite(tol) and tol > 0):
         raise ValueError(f"tol must be a positive number, got {tol!r}")
     if not (isinstance(max_iter, int | np.integer) and max_iter >= 0):
@@ -162,26 +161,18 @@ def _validated(x0, tol, max_iter, step, line_search) -> tuple[np.ndarray, LineSe
 
 
 class _Counted:
-    """fun and grad with an evaluation count; numeric trouble becomes NaN, not an exception."""
+    """fun and grad with an evaluation count, guarded (numeric trouble becomes NaN)."""
 
     def __init__(self, fun: Fun, grad: Grad):
         self.fun, self.grad, self.nfev = fun, grad, 0
 
     def value(self, x: np.ndarray) -> float:
         self.nfev += 1
-        with np.errstate(all="ignore"):
-            try:
-                return float(self.fun(x))
-            except (OverflowError, ZeroDivisionError, FloatingPointError):
-                return math.nan
+        return guarded_value(self.fun, x)
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
         self.nfev += 1
-        with np.errstate(all="ignore"):
-            try:
-                return np.asarray(self.grad(x), dtype=float).reshape(x.shape)
-            except (OverflowError, ZeroDivisionError, FloatingPointError):
-                return np.full(x.shape, math.nan)
+        return guarded_array(self.grad, x.shape, x)
 
 
 def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: LineSearch, step: float,
@@ -194,6 +185,8 @@ def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: L
     k = 0
     while (status := stop_status(x, f, g, k, tol, max_iter)) is None:
         d = rule(x, g, g_prev, d_prev, k + 1)
+        if d.flags.owndata:
+            d.flags.writeable = False  # a fresh direction: yielded uncopied
         with np.errstate(all="ignore"):  # a huge finite gradient may overflow g.d: DIVERGED follows
             line = _line(counted, x, d, f, g, along if search is exact else None)
         found = search(line, t_guess if search is exact else step)
@@ -202,16 +195,22 @@ def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: L
             status = found.status
             break
         x_new = x + found.t * d
+        x_new.flags.writeable = False  # a fresh array no one else holds: the Iterate keeps it uncopied
         if np.array_equal(x_new, x):
             status = Status.STALLED
             break
         k += 1
         x = x_new
         g_prev, d_prev = g, d
-        f, g = counted.value(x), counted.gradient(x)
+        # The built-in searches evaluated phi(t) = f(x + t d) at this very point: no second call.
+        f = found.phi if search in _BUILT_IN or search is exact else counted.value(x)
+        g = counted.gradient(x)
         t_guess = found.t if found.t > 0 else step
         yield Iterate(k=k, x=x, fun=f, grad=g, step=found.t, direction=d, nfev=counted.nfev)
     return Result(x=x, fun=f, jac=g, nit=k, nfev=counted.nfev, status=status)
+
+
+_BUILT_IN = (armijo,)
 
 
 def _line(counted: _Counted, x: np.ndarray, d: np.ndarray, f: float, g: np.ndarray,

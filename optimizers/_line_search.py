@@ -6,6 +6,7 @@ values of the optimizers' ``line_search=`` argument.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,43 +108,71 @@ def armijo(line: Line, t0: float, *, c1: float = 1e-4, shrink: float = 0.5, max_
 
 
 def exact(line: Line, t0: float = 1.0) -> LineSearchResult:
-    """The minimizer of phi(t) over t >= 0.
+    """The first local minimizer of phi along the ray t > 0.
 
-    With `line.polynomial` the candidates are exact: the real roots of phi' on every piece and the
-    break points; phi itself (not the polynomial, whose coefficients may carry rounding noise) picks
-    the lowest. Otherwise a bracket holding a local minimizer is grown from `t0` and shrunk by
-    safeguarded secant steps on phi' (Illinois-weighted, the "zoom" of Nocedal & Wright,
-    Algorithm 3.6, with c2 -> 0; bisection when they stall) until it is as narrow as floating
-    point allows: ``4 eps t``, or `line.resolution`, below which x + t d no longer changes.
-    A phi that keeps decreasing ends with ``Status.UNBOUNDED``.
+    That is the smallest t > 0 where phi' changes sign from - to +, provided phi(t) < phi(0); it is
+    not the argmin of phi over all t >= 0, which may lie in another basin far along the ray (or
+    not exist when phi is unbounded there), so a step never leaves the basin the point is in and
+    never raises phi. ``Status.UNBOUNDED`` only when phi decreases without bound before any local
+    minimizer. A plateau, where phi' underflows to 0 but phi is flat, is no minimizer:
+    ``Status.PLATEAU``.
+
+    With `line.polynomial` the answer is exact: the real roots of phi' on every piece (and the
+    break points) cut the ray into intervals on which phi' keeps its sign, and the first - to +
+    change is the minimizer; phi itself (not the polynomial, whose coefficients may carry rounding
+    noise) confirms that it lies below phi(0). Otherwise a bracket holding a local minimizer is
+    grown from the first trial step ``min(t0, (1 + |phi(0)|) / |phi'(0)|)`` (at most the step at which
+    the linear model would lower phi by 1 + |phi(0)|, so an oscillating phi is sampled in its first
+    valley) and shrunk by safeguarded secant steps on phi' (Illinois-weighted, the "zoom" of
+    Nocedal & Wright, Algorithm 3.6, with c2 -> 0; bisection when they stall) until it is as narrow
+    as floating point allows: ``4 eps t``, or `line.resolution`, below which x + t d no longer
+    changes.
 
     Notes
     -----
-    On a quadratic ``f = x'Ax/2 - b'x`` with ``d = -g`` the exact step is ``t = g'g / g'Ag``, and
-    successive gradients are orthogonal (Nocedal & Wright, sec. 3.3).
+    Nocedal & Wright, *Numerical Optimization*, 2nd ed., sec. 3.1 ("exact" line search: the
+    minimizer of phi is expensive and rarely needed; a local one, the first, is what descent
+    methods' convergence theory uses) and sec. 3.5 (bracketing and zoom). On a quadratic
+    ``f = x'Ax/2 - b'x`` with ``d = -g`` the exact step is ``t = g'g / g'Ag``, and successive
+    gradients are orthogonal (sec. 3.3).
     """
+    if not line.dphi0 < 0:  # not a descent direction: t = 0 is the first local minimizer
+        return LineSearchResult(0.0, line.phi0, 0)
     if line.polynomial is not None:
-        return _exact_polynomial(line)
+        found = _exact_polynomial(line)
+        if found is not None:
+            return found
     return _exact_bracket_zoom(line, t0)
 
 
-def _exact_polynomial(line: Line) -> LineSearchResult:
+def _exact_polynomial(line: Line) -> LineSearchResult | None:
+    """The first local minimizer of the piecewise polynomial, or None when phi itself disagrees."""
     pp = line.polynomial
-    candidates = []
     uppers = (*pp.breaks[1:], math.inf)
-    for lo, hi, c in zip(pp.breaks, uppers, pp.coefs, strict=True):
-        candidates.extend(t for t in _stationary_points(_trimmed(c)) if lo < t <= hi)
-        if 0 < lo:
-            candidates.append(lo)
-    last = _trimmed(pp.coefs[-1])
-    if len(last) >= 2 and last[-1] < 0 and _keeps_decreasing(line, max([1.0, *candidates])):
+    pieces = [_trimmed(c) for c in pp.coefs]
+    derivatives = [_trimmed([k * a for k, a in enumerate(c)][1:] or [0.0]) for c in pieces]
+    cuts = set()
+    for lo, hi, c in zip(pp.breaks, uppers, pieces, strict=True):
+        cuts.update(t for t in _stationary_points(c) if lo < t < hi)
+        if lo > 0:
+            cuts.add(lo)
+    cuts = sorted(cuts)
+    # Walk the intervals between cuts; phi' has one sign on each (read at its midpoint).
+    for a, b in zip([0.0, *cuts], [*cuts, math.inf], strict=True):
+        m = 0.5 * (a + b) if b < math.inf else a + max(1.0, a)
+        piece = bisect.bisect_right(pp.breaks, m) - 1
+        if not horner(derivatives[piece], m) < 0:
+            if a == 0.0:
+                return None  # phi' >= 0 just after 0 disagrees with phi'(0) < 0: rounding, iterate
+            value = line.phi(a)
+            if not value < line.phi0:
+                # No step lowers phi in floating point: t = 0, which ends the run as STALLED.
+                return LineSearchResult(0.0, line.phi0, 1)
+            return LineSearchResult(float(a), value, 1)
+    # phi' < 0 all along the ray: phi decreases without bound if phi itself confirms it.
+    if _keeps_decreasing(line, max([1.0, *cuts])):
         return LineSearchResult(math.inf, -math.inf, 3, Status.UNBOUNDED)
-    values = [line.phi(t) for t in candidates]
-    best = min(range(len(values)), key=values.__getitem__, default=None)
-    if best is None or not values[best] < line.phi0:
-        # No step lowers phi in floating point: t = 0, which ends the run as STALLED.
-        return LineSearchResult(0.0, line.phi0, len(values))
-    return LineSearchResult(float(candidates[best]), values[best], len(values))
+    return None
 
 
 def _keeps_decreasing(line: Line, t: float) -> bool:
@@ -153,7 +182,7 @@ def _keeps_decreasing(line: Line, t: float) -> bool:
 
 
 def _trimmed(c) -> list[float]:
-    c = [float(v) for v in c]
+    c = c.tolist() if isinstance(c, np.ndarray) else [float(v) for v in c]
     while len(c) > 1 and c[-1] == 0.0:
         c.pop()
     return c
@@ -166,6 +195,8 @@ def _stationary_points(c: list[float]) -> list[float]:
     companion-matrix roots of the small ones, so the roots of every truncation of phi' are candidates
     too, each polished by Newton steps on the whole phi'; phi's values pick among them.
     """
+    if len(c) <= 3:  # a quadratic (or less): its one stationary point, exactly
+        return [-c[1] / (2.0 * c[2])] if len(c) == 3 else []
     d = _trimmed([k * a for k, a in enumerate(c)][1:] or [0.0])
     candidates = []
     for degree in range(1, len(d)):
@@ -207,8 +238,6 @@ def horner(c: list[float], t: float) -> float:
 
 
 def _exact_bracket_zoom(line: Line, t0: float, max_iter: int = 200) -> LineSearchResult:
-    if not line.dphi0 < 0:  # not a descent direction: t = 0 is the minimizer over t >= 0
-        return LineSearchResult(0.0, line.phi0, 0)
     nfev = 0
 
     def evaluate(t: float) -> tuple[float, float]:
@@ -224,8 +253,11 @@ def _exact_bracket_zoom(line: Line, t0: float, max_iter: int = 200) -> LineSearc
     # minimizer of phi below phi(lo).
     lo, f_lo, s_lo = 0.0, line.phi0, line.dphi0
     hi = t0 if (math.isfinite(t0) and t0 > 0) else 1.0
+    hi = min(hi, (1.0 + abs(line.phi0)) / -line.dphi0) or hi
     while True:
         f_hi, s_hi = evaluate(hi)
+        if s_hi == 0 and f_hi <= f_lo and _flat(line, hi, f_hi):
+            return LineSearchResult(0.0, line.phi0, nfev + 1, Status.PLATEAU)
         if f_hi > f_lo or not s_hi < 0:
             break
         lo, f_lo, s_lo = hi, f_hi, s_hi
@@ -257,10 +289,14 @@ def _exact_bracket_zoom(line: Line, t0: float, max_iter: int = 200) -> LineSearc
         t = min(max(t, lo + tol), hi - tol)  # never re-evaluate an end point
         f_t, s_t = evaluate(t)
         if s_t == 0 and f_t <= f_lo:
+            if _flat(line, t, f_t):
+                return LineSearchResult(0.0, line.phi0, nfev + 1, Status.PLATEAU)
             return LineSearchResult(t, f_t, nfev)
         # Near the minimizer phi's values differ by rounding only; once phi' changes sign across
-        # the bracket, its sign alone keeps a minimizer inside (lo descending, hi ascending).
-        to_hi = not s_t < 0 if sign_change else (f_t > f_lo or not s_t < 0)
+        # the bracket, its sign keeps a minimizer inside (lo descending, hi ascending), unless phi
+        # rose clearly above phi(lo): then (lo, t) holds a valley of its own, lower and nearer.
+        rose = f_t > f_lo + 8 * EPS * abs(f_lo) if sign_change else f_t > f_lo
+        to_hi = rose or not s_t < 0
         if to_hi:
             hi, f_hi, s_hi, w_hi = t, f_t, s_t, s_t
             w_lo = w_lo / 2 if kept == "lo" else s_lo
@@ -269,9 +305,14 @@ def _exact_bracket_zoom(line: Line, t0: float, max_iter: int = 200) -> LineSearc
             lo, f_lo, s_lo, w_lo = t, f_t, s_t, s_t
             w_hi = w_hi / 2 if kept == "hi" else s_hi
             kept = "hi"
-    if s_hi >= 0 and f_hi <= f_lo:
+    if s_hi >= 0 and f_hi <= f_lo and f_hi < line.phi0:
         return LineSearchResult(hi, f_hi, nfev)
     return LineSearchResult(lo, f_lo, nfev)
+
+
+def _flat(line: Line, t: float, value: float) -> bool:
+    """Whether phi'(t) = 0 marks a plateau (phi the same at 2t, its slope underflowed), not a minimizer."""
+    return line.phi(2.0 * t) == value
 
 
 def resolve_line_search(line_search: str | LineSearch, step: float) -> LineSearch:

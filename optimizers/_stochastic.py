@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ._guard import guarded_array, guarded_value, start_point
 from ._stream import Iterate, Result, Stream, stop_status
 
 __all__ = ["adam", "minibatches", "momentum", "nesterov", "sgd"]
@@ -227,7 +228,7 @@ def minibatches(n_samples: int, batch_size: int, *, shuffle: bool = True, seed: 
 # --- the driver and its helpers ----------------------------------------------------------------------
 
 class _Evaluations:
-    """fun and grad on the current batch, counted; numeric trouble becomes NaN, not an exception."""
+    """fun and grad on the current batch, counted and guarded (numeric trouble becomes NaN)."""
 
     def __init__(self, fun, grad, batches: Batches):
         self.fun, self.grad, self.batches = fun, grad, batches
@@ -251,19 +252,11 @@ class _Evaluations:
 
     def value(self, x: np.ndarray, batch: Any) -> float:
         self.nfev += 1
-        with np.errstate(all="ignore"):
-            try:
-                return float(self.fun(*self._args(x, batch)))
-            except (OverflowError, ZeroDivisionError, FloatingPointError):
-                return math.nan
+        return guarded_value(self.fun, *self._args(x, batch))
 
     def gradient(self, x: np.ndarray, batch: Any) -> np.ndarray:
         self.nfev += 1
-        with np.errstate(all="ignore"):
-            try:
-                return np.asarray(self.grad(*self._args(x, batch)), dtype=float).reshape(x.shape)
-            except (OverflowError, ZeroDivisionError, FloatingPointError):
-                return np.full(x.shape, math.nan)
+        return guarded_array(self.grad, x.shape, *self._args(x, batch))
 
 
 def _drive(fun, grad, x: np.ndarray, rule: Rule, state: Any, batches: Batches, tol: float,
@@ -288,11 +281,7 @@ def _drive(fun, grad, x: np.ndarray, rule: Rule, state: Any, batches: Batches, t
 
 
 def _validated(x0, learning_rate: Schedule, batches: Batches, tol: float, max_iter: int):
-    x = np.array(x0, dtype=float)
-    if x.ndim != 1 or x.size == 0:
-        raise ValueError(f"x0 must be a non-empty 1-D array of numbers, got shape {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"x0 must be finite, got {x0!r}")
+    x = start_point(x0)
     if callable(learning_rate):
         schedule = learning_rate
 

@@ -5,17 +5,23 @@ from __future__ import annotations
 import dataclasses
 import enum
 import math
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Iterate", "Result", "Status", "Stream", "frozen_array", "run", "stop_status"]
+__all__ = ["Iterate", "Result", "Status", "Stream", "frozen_array", "mapped", "run", "stop_status"]
 
 
 def frozen_array(a: Any) -> np.ndarray:
-    """A read-only float copy of `a` (so iterates never alias optimizer state)."""
+    """`a` as a read-only float array that nothing else can change (so iterates never alias state).
+
+    An array that is already read-only and owns its data is returned as it is: no one can write to
+    it, so a copy would only cost time. Anything else is copied.
+    """
+    if isinstance(a, np.ndarray) and a.dtype == np.float64 and not a.flags.writeable and a.base is None:
+        return a
     out = np.array(a, dtype=float, copy=True)
     out.flags.writeable = False
     return out
@@ -32,6 +38,7 @@ class Status(enum.IntEnum):
     MAX_OUTER = 5
     STALLED = 6
     RUNNING = 7
+    PLATEAU = 8
 
     @property
     def message(self) -> str:
@@ -47,6 +54,8 @@ MESSAGES = {
     Status.MAX_OUTER: "Stopped: the maximum number of penalty updates was reached.",
     Status.STALLED: "Stopped: the step no longer changes x in floating point (tol below rounding?).",
     Status.RUNNING: "The stream was closed before it finished.",
+    Status.PLATEAU: "Stopped: the function is flat to rounding along the search direction (its slope "
+                    "underflows to 0); that is no minimizer.",
 }
 
 
@@ -164,7 +173,27 @@ def stop_status(x: np.ndarray, f: float, g: np.ndarray, k: int, tol: float, max_
     return None
 
 
-def run(stream: Iterable[Iterate]) -> Result | None:
+def mapped(stream: Iterable[Any], transform: Callable[[Any], Any]) -> Generator[Any, None, Any]:
+    """The stream with `transform` applied to every record, returning the stream's own `Result`.
+
+    A plain ``map`` or generator expression drops the value a generator returns; this keeps it, so
+    ``result = yield from mapped(stream, f)`` inside a generator, or `run` on the mapped stream,
+    still gets the run's `Result` (None for an iterable that returns none).
+
+    Examples
+    --------
+    >>> xs = mapped(gradient_descent(fun, grad, x0), lambda it: it.x)  # doctest: +SKIP
+    """
+    iterator = iter(stream)
+    while True:
+        try:
+            record = next(iterator)
+        except StopIteration as stop:
+            return stop.value
+        yield transform(record)
+
+
+def run(stream: Iterable[Any]) -> Any:
     """Drain an iterate stream and return its `Result` (None if the stream returns none).
 
     Examples

@@ -1,6 +1,12 @@
 """Constrained problems: SymPy in, compiled numpy functions out, and the outer methods.
 
-Exterior penalty, method of multipliers (augmented Lagrangian) and log barrier, one `solve`.
+`Problem` holds an objective and constraints (text, parsed safely by `parse_expression` and
+`parse_constraint`, or SymPy); `Problem.penalized_function` gives F(x; M) as `Compiled` numpy
+callables. Three outer methods stream their iterates: `exterior_penalty` (`PenaltyIterate`),
+`method_of_multipliers` (augmented Lagrangian, `MultiplierIterate`) and `log_barrier`
+(`BarrierIterate`); `iterates(problem, x0, outer=...)` picks one and `solve` runs it to its
+`PenaltyResult`, whose `outer_steps` hold one `OuterStep` per inner minimization. Every input
+mistake raises a one-line `ProblemError`.
 """
 
 from ._augmented import AugmentedLagrangian, augmented_lagrangian

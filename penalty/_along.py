@@ -12,19 +12,62 @@ from numpy.polynomial import polynomial as P
 from numpy.typing import ArrayLike
 
 from optimizers import PiecewisePolynomial
-from optimizers._line_search import horner
 
 from ._compile import lambdify, point
 
-__all__ = ["MAX_DEGREE", "LineKernel", "has_line_pieces"]
+__all__ = ["MAX_DEGREE", "MAX_TERMS", "LineKernel", "expansion_bounds", "has_line_pieces"]
 
 MAX_DEGREE = 16  # beyond it monomial coefficients and their roots lose accuracy: Brent's method does better
 
 
+MAX_TERMS = 2000  # monomials after expansion; past it the Taylor coefficients cost more than Brent's method
+
+
 def has_line_pieces(exprs: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol]) -> bool:
-    """True when every expression is a polynomial in `variables` of total degree at most `MAX_DEGREE`."""
-    return all(e.is_polynomial(*variables) and sympy.Poly(e, *variables).total_degree() <= MAX_DEGREE
-               for e in exprs)
+    """True when every expression is a polynomial in `variables` of degree at most `MAX_DEGREE`.
+
+    Decided by `expansion_bounds`, without expanding anything: ``((x1 + 1)^100 + 1)^100`` is
+    refused at once (a SymPy ``Poly`` of it would take minutes and gigabytes).
+    """
+    for e in exprs:
+        bounds = expansion_bounds(e, frozenset(variables))
+        if bounds is None or bounds[0] > MAX_DEGREE or bounds[1] > MAX_TERMS:
+            return False
+    return True
+
+
+def expansion_bounds(expr: sympy.Expr, variables: frozenset[sympy.Symbol]) -> tuple[int, int] | None:
+    """Upper bounds (degree, monomials) of `expr` expanded as a polynomial in `variables`, or None.
+
+    None when `expr` is no polynomial (a variable under a function, a negative or fractional
+    power). Computed on the tree as it stands: a sum adds monomial counts, a product multiplies
+    them, ``p^k`` has at most ``C(m + k - 1, k)`` monomials for m in p. Counts are capped, so huge
+    powers cost nothing.
+    """
+    cap = 10 * MAX_TERMS
+    if not expr.free_symbols & variables:
+        return 0, 1
+    if expr.is_Symbol:
+        return 1, 1
+    if expr.is_Add or expr.is_Mul:
+        parts = [expansion_bounds(a, variables) for a in expr.args]
+        if any(p is None for p in parts):
+            return None
+        if expr.is_Add:
+            return max(d for d, _ in parts), min(cap, sum(m for _, m in parts))
+        terms = 1
+        for _, m in parts:
+            terms = min(cap, terms * m)
+        return sum(d for d, _ in parts), terms
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp >= 0:
+        base = expansion_bounds(expr.base, variables)
+        if base is None:
+            return None
+        k = int(expr.exp)
+        if base[0] * k > 10 * MAX_DEGREE:
+            return base[0] * k, cap
+        return base[0] * k, min(cap, math.comb(base[1] + k - 1, k))
+    return None
 
 
 class LineKernel:
@@ -64,11 +107,21 @@ class LineKernel:
         p = sympy.symbols(f"p:{n}", cls=sympy.Dummy)
         d = sympy.symbols(f"d:{n}", cls=sympy.Dummy)
         line = {x: p_i + t * d_i for x, p_i, d_i in zip(self.variables, p, d, strict=True)}
-        degrees = [sympy.Poly(e, *self.variables).total_degree() for e in self.exprs]
+        variables = frozenset(self.variables)
+        degrees = [expansion_bounds(e, variables)[0] for e in self.exprs]
         rows = [_taylor(e.xreplace(line), t, k) for e, k in zip(self.exprs, degrees, strict=True)]
         width = max(len(row) for row in rows)
         padded = [row + [sympy.Integer(0)] * (width - len(row)) for row in rows]
         return lambdify((*p, *d), padded)
+
+    @cached_property
+    def _square(self) -> np.ndarray:
+        """S with ``(c outer c).ravel() @ S == convolve(c, c)`` for rows c of the coefficient width."""
+        width = len(self._coefficients(*([0.0] * (2 * len(self.variables))))[0])
+        k, j = np.divmod(np.arange(width * width), width)
+        S = np.zeros((width * width, 2 * width - 1))
+        S[np.arange(width * width), k + j] = 1.0
+        return S
 
     def __call__(self, x: ArrayLike, d: ArrayLike, M: float = 0.0, *, lam: Sequence[float] = (),
                  shift: Sequence[float] = (), offset: float = 0.0) -> PiecewisePolynomial:
@@ -80,27 +133,31 @@ class LineKernel:
         """
         n = len(self.variables)
         rows = np.array(self._coefficients(*point(x, n), *point(d, n)), dtype=float)
-        f, h, g = rows[0], rows[1:1 + self.n_eq], rows[1 + self.n_eq:]
-        base = np.zeros(2 * rows.shape[1] - 1)
+        f, c = rows[0], rows[1:]
+        base = np.zeros(2 * f.size - 1)
         base[:f.size] = f
         base[0] += offset
-        for i, h_i in enumerate(h):
-            base += M * np.convolve(h_i, h_i)
-            if len(lam):
-                base[:h_i.size] += lam[i] * h_i
+        if c.shape[0] == 0:
+            base.flags.writeable = False
+            return PiecewisePolynomial((0.0,), (base,))
         if len(shift):
-            g[:, 0] += shift  # rows is a fresh array: g is ours to change
+            c[self.n_eq:, 0] += shift  # rows is a fresh array: c is ours to change
+        # Every constraint's square as a polynomial in t, in one product: (constraints, 2 width - 1).
+        squares = (c[:, :, None] * c[:, None, :]).reshape(c.shape[0], -1) @ self._square
+        base += M * squares[:self.n_eq].sum(axis=0)
+        if len(lam):
+            base[:f.size] += np.asarray(lam, dtype=float) @ c[:self.n_eq]
+        g = c[self.n_eq:]
         if g.shape[0] == 0:
             base.flags.writeable = False
             return PiecewisePolynomial((0.0,), (base,))
-        # Scalar work in Python floats: for a few low-degree constraints it beats numpy's per-call overhead.
-        g_lists = g.tolist()
-        breaks = sorted({0.0}.union(*(_positive_roots(c) for c in g_lists)))
-        probes = [0.5 * (a + b) for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
-        probes.append(breaks[-1] + max(1.0, 0.5 * breaks[-1]))  # finite even for a break near 1e308
-        active = np.array([[horner(c, t) > 0.0 for c in g_lists] for t in probes], dtype=float)
-        squares = np.array([np.convolve(g_j, g_j) for g_j in g])
-        coefs = base + M * (active @ squares)
+        breaks = sorted({0.0}.union(*(_positive_roots(c_j) for c_j in g.tolist())))
+        probes = np.array(breaks)
+        probes[:-1] = 0.5 * (probes[:-1] + probes[1:])
+        probes[-1] += max(1.0, 0.5 * breaks[-1])  # finite even for a break near 1e308
+        # g_j at every probe by one product with the Vandermonde matrix: (pieces, constraints).
+        active = (probes[:, None] ** np.arange(g.shape[1]) @ g.T > 0.0).astype(float)
+        coefs = base + M * (active @ squares[self.n_eq:])
         coefs.flags.writeable = False  # the record is immutable, like the optimizers' iterates
         return PiecewisePolynomial(tuple(breaks), tuple(coefs))
 

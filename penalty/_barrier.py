@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike
 
 from optimizers import Status
 
-from ._compile import Compiled, bind, broadcasting, check_weight, lambdify, point
+from ._compile import Compiled, bind, broadcasting, check_weight, lambdify
 from ._grammar import ProblemError
 from ._history import outer_step
 from ._inner import FATAL, check_options, drive, start_inner
@@ -64,7 +64,7 @@ class Barrier:
 
     def interior(self, x: ArrayLike) -> bool:
         """Whether every g_j(x) < 0."""
-        _, g = self.problem._constraint_values(point(x, self.problem.n))
+        _, g = self.problem.constraint_values(x)
         return bool(np.all(g < 0))
 
     def function(self, t: float) -> Compiled:
@@ -167,7 +167,7 @@ def log_barrier(problem: Problem, x0, *, method: str = "newton", line_search: st
     if not problem.inequalities:
         raise ProblemError("the barrier method needs an inequality constraint; use outer='penalty' or "
                            "outer='multipliers' for equalities alone")
-    _, g = problem._constraint_values(x)
+    _, g = problem.constraint_values(x)
     if not np.all(g < 0):
         j = int(np.argmax(g >= 0))
         raise ProblemError(f"x0 = {x.tolist()} is not strictly feasible: g = {problem.inequalities[j]} is "
@@ -200,7 +200,7 @@ def _barrier(problem: Problem, x: np.ndarray, method: str, options: dict, t: flo
         x = np.array(inner.x)
         nit += inner.nit
         nfev += inner.nfev
-        h, g = problem._constraint_values(x)
+        h, g = problem.constraint_values(x)
         estimates = np.concatenate([2 * t * h, -1.0 / (t * g)])
         steps.append(outer_step(problem, outer, t, inner, estimates, F.hess))
         if inner.status in FATAL:

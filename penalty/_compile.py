@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,21 @@ from sympy.printing.numpy import NumPyPrinter
 
 from optimizers import PiecewisePolynomial
 
-__all__ = ["Compiled", "bind", "broadcasting", "check_weight", "lambdify", "printable"]
+__all__ = ["PositivePart", "Compiled", "bind", "broadcasting", "check_weight", "gradient", "lambdify",
+           "point", "printable", "sparse"]
+
+
+MAX_CSE_ENTRIES = 400
+
+
+class PositivePart(sympy.Function):
+    """max(0, g) in compiled code, as ``numpy.maximum(g, 0.0)``.
+
+    SymPy's ``Max`` queries assumptions whenever it is built or rebuilt (by `xreplace`, by common
+    subexpression elimination): seconds for a few hundred constraints. This function is inert.
+    """
+
+    nargs = 1
 
 
 class _Printer(NumPyPrinter):
@@ -22,6 +37,27 @@ class _Printer(NumPyPrinter):
     SymPy's own printer writes ``Max`` as ``reduce(maximum, [...])`` and ``Heaviside`` as a ``select``;
     both work on grids but cost more per call than one ufunc.
     """
+
+    def _print_Integer(self, expr: sympy.Integer) -> str:
+        # Beyond 2**53 an int is no exact float anyway, and numpy refuses ints past int64 in ufuncs.
+        return super()._print_Integer(expr) if abs(expr.p) <= 2**53 else self._float(expr)
+
+    def _print_Rational(self, expr: sympy.Rational) -> str:
+        small = abs(expr.p) <= 2**53 and expr.q <= 2**53
+        return super()._print_Rational(expr) if small else self._float(expr)
+
+    def _print_Float(self, expr: sympy.Float) -> str:
+        return self._float(expr)
+
+    def _float(self, number: sympy.Number) -> str:
+        """A number as a float literal, rounded once; past float range, +-inf (then a status, not a crash)."""
+        value = float(sympy.Float(number, 17))
+        if math.isinf(value):
+            return f"({'-' if value < 0 else ''}{self._module_format('numpy.inf')})"
+        return repr(value)
+
+    def _print_PositivePart(self, expr: PositivePart) -> str:
+        return f"{self._module_format('numpy.maximum')}({self._print(expr.args[0])}, 0.0)"
 
     def _print_Max(self, expr: sympy.Max) -> str:
         return self._nest("numpy.maximum", expr.args)
@@ -42,7 +78,8 @@ class _Printer(NumPyPrinter):
 
 
 def _printer(*, qualified: bool = False) -> _Printer:
-    return _Printer({"fully_qualified_modules": qualified, "inline": True, "allow_unknown_functions": False,
+    return _Printer({"fully_qualified_modules": qualified, "inline": True, "order": "none",
+                     "allow_unknown_functions": False,
                      "user_functions": {}})
 
 
@@ -59,9 +96,40 @@ def printable(exprs: Sequence[sympy.Expr]) -> str | None:
     return None
 
 
+def gradient(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
+    """The partial derivatives of `expr` in `variables`, in time linear in the size of a sum.
+
+    ``sympy.diff`` of a sum differentiates every term in every variable (n^2 work for a sum of n
+    squares); here each term of a top-level sum is differentiated only in the variables it holds.
+    """
+    terms: dict[sympy.Symbol, list[sympy.Expr]] = {}
+    for term in sympy.Add.make_args(expr):
+        for x in term.free_symbols:
+            terms.setdefault(x, []).append(term)
+    return [sympy.Add(*(sympy.diff(t, x) for t in terms[x])) if x in terms else sympy.S.Zero
+            for x in variables]
+
+
 def lambdify(args: Sequence[sympy.Symbol], expr: Any) -> Callable[..., Any]:
-    """``sympy.lambdify`` to numpy with common subexpressions shared, arguments renamed to dummies."""
-    return sympy.lambdify(args, expr, modules="numpy", printer=_printer(), cse=True, dummify=True)
+    """``sympy.lambdify`` to numpy with common subexpressions shared.
+
+    The arguments are renamed ``_0, _1, ...`` by one `xreplace` first (any symbol name is safe then),
+    instead of lambdify's ``dummify``, which walks the whole expression once per argument: quadratic
+    for a thousand variables.
+    """
+    safe = [sympy.Symbol(f"_{i}") for i in range(len(args))]
+    names = dict(zip(args, safe, strict=True))
+
+    def rename(e: Any) -> Any:
+        if isinstance(e, list | tuple):
+            return [rename(item) for item in e]
+        return e.xreplace(names) if isinstance(e, sympy.Basic) else e
+
+    renamed = rename(expr)
+    # Common subexpressions pay off in a Hessian or a line's Taylor coefficients; in a long list of
+    # sparse entries they are rare, and SymPy's search for them grows faster than the list.
+    small = not isinstance(renamed, list) or len(renamed) <= MAX_CSE_ENTRIES
+    return sympy.lambdify(safe, renamed, modules="numpy", printer=_printer(), cse=small, dummify=False)
 
 
 def check_weight(M: float) -> float:
@@ -102,6 +170,23 @@ class Compiled:
     along: Callable[[ArrayLike, ArrayLike], PiecewisePolynomial] | None
 
 
+def bind(kernels: tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]], n: int, *extra: float,
+         along: Callable[..., PiecewisePolynomial] | None = None) -> Compiled:
+    """`Compiled` from lambdified (value, gradient list, Hessian rows), trailing arguments `extra` bound."""
+    value, gradient, hessian = kernels
+
+    def fun(x: ArrayLike) -> float:
+        return float(value(*point(x, n), *extra))
+
+    def grad(x: ArrayLike) -> np.ndarray:
+        return np.array(gradient(*point(x, n), *extra), dtype=float)
+
+    def hess(x: ArrayLike) -> np.ndarray:
+        return np.array(hessian(*point(x, n), *extra), dtype=float)
+
+    return Compiled(fun, grad, hess, broadcasting(value, n, *extra), along)
+
+
 def point(x: ArrayLike, n: int) -> np.ndarray:
     """`x` as a float array of shape (n,); ValueError otherwise."""
     x = np.asarray(x, dtype=float)
@@ -123,23 +208,24 @@ def broadcasting(kernel: Callable[..., Any], n: int, *extra: float) -> Callable[
     return on_grid
 
 
-def bind(kernels: tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]], n: int, *extra: float,
-         along: Callable[..., PiecewisePolynomial] | None = None) -> Compiled:
-    """`Compiled` from lambdified (value, gradient list, Hessian rows), trailing arguments `extra` bound.
+def sparse(args: Sequence[sympy.Symbol], entries: Sequence[tuple[tuple[int, int], sympy.Expr]],
+           shape: tuple[int, int], *, symmetric: bool = False) -> Callable[..., np.ndarray]:
+    """A dense matrix function compiled from its non-zero entries only: ``matrix(*args) -> ndarray``.
 
-    Points are unpacked into numpy float64 scalars, not Python floats, so that ``1/0`` gives inf and
-    ``(-1)**1.5`` gives nan (numerical trouble the optimizers report) rather than an exception or a
-    complex number.
+    Compiling only the entries keeps the cost linear in their number (a 200 x 200 diagonal Hessian is
+    200 expressions, not 40,000). With `symmetric`, each entry (i, j) also fills (j, i).
     """
-    value, gradient, hessian = kernels
+    rows = np.array([i for (i, _), _ in entries], dtype=int)
+    cols = np.array([j for (_, j), _ in entries], dtype=int)
+    if symmetric:
+        rows, cols = np.concatenate([rows, cols]), np.concatenate([cols, rows])
+    kernel = lambdify(args, [e for _, e in entries]) if entries else None
 
-    def fun(x: ArrayLike) -> float:
-        return float(value(*point(x, n), *extra))
+    def matrix(*values: Any) -> np.ndarray:
+        out = np.zeros(shape)
+        if kernel is not None:
+            entry_values = np.array(kernel(*values), dtype=float)
+            out[rows, cols] = np.concatenate([entry_values, entry_values]) if symmetric else entry_values
+        return out
 
-    def grad(x: ArrayLike) -> np.ndarray:
-        return np.array(gradient(*point(x, n), *extra), dtype=float)
-
-    def hess(x: ArrayLike) -> np.ndarray:
-        return np.array(hessian(*point(x, n), *extra), dtype=float)
-
-    return Compiled(fun, grad, hess, broadcasting(value, n, *extra), along)
+    return matrix

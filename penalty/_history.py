@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers import Result, Status
+from optimizers import Result, Status, guarded_array, guarded_value
 from optimizers._stream import frozen_array
 
 from ._problem import Problem
@@ -86,18 +86,23 @@ def penalty_estimates(problem: Problem, x: np.ndarray, M: float) -> np.ndarray:
     grad F = grad f + sum 2 M h_i grad h_i + sum 2 M max(0, g_j) grad g_j vanishes at x(M), which
     is the KKT condition with these numbers as multipliers (Nocedal & Wright, eq. 17.5).
     """
-    h, g = problem._constraint_values(x)
-    return np.concatenate([2.0 * M * h, 2.0 * M * np.maximum(g, 0.0)])
+    n_eq = len(problem.equalities)
+    n_c = n_eq + len(problem.inequalities)
+    c = guarded_array(lambda: np.concatenate(problem.constraint_values(x)), (n_c,))
+    with np.errstate(all="ignore"):
+        return np.concatenate([2.0 * M * c[:n_eq], 2.0 * M * np.maximum(c[n_eq:], 0.0)])
 
 
 def outer_step(problem: Problem, outer: int, weight: float, inner: Result, multipliers: np.ndarray,
                hess: Callable[[np.ndarray], np.ndarray]) -> OuterStep:
     """The `OuterStep` of an inner run that ended at ``inner.x``, with the Hessian `hess` of its function."""
     x = np.asarray(inner.x, dtype=float)
-    h, g = problem._constraint_values(x)
+    n_c = len(problem.equalities) + len(problem.inequalities)
+    c = guarded_array(lambda: np.concatenate(problem.constraint_values(x)), (n_c,))
     with np.errstate(all="ignore"):
-        gap = -float(np.dot(multipliers, np.concatenate([h, g])))
-        condition = condition_number(hess(x))
-    return OuterStep(outer=outer, weight=float(weight), x=x, objective=problem.objective_function.fun(x),
-                     violation=problem.max_violation(x), multipliers=multipliers,
+        gap = -float(np.dot(multipliers, c))
+    condition = condition_number(guarded_array(hess, (problem.n, problem.n), x))
+    return OuterStep(outer=outer, weight=float(weight), x=x,
+                     objective=guarded_value(problem.objective_function.fun, x),
+                     violation=guarded_value(problem.max_violation, x), multipliers=multipliers,
                      inner_iterations=int(inner.nit), condition=condition, gap=gap, status=inner.status)

@@ -11,7 +11,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.core.relational import Relational
 
-from ._compile import printable
+from ._compile import gradient, printable
 from ._grammar import (
     CONSTANTS,
     FUNCTIONS,
@@ -201,9 +201,11 @@ def _check(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], label: str) ->
     if undefined:
         name = type(next(iter(undefined))).__name__
         raise ProblemError(f"{label}: uses the undefined function '{name}'; write the formula instead")
-    grad = [sympy.diff(expr, x) for x in variables]
+    used = expr.free_symbols  # derivatives in other variables are 0: cost O(size), not O(n^2)
+    variables = tuple(x for x in variables if x in used)
+    grad = gradient(expr, variables)
     _smooth(grad, label, "gradient")
-    hess = [sympy.diff(g, x) for g in grad for x in variables]
+    hess = [second for g in grad for second in gradient(g, tuple(g.free_symbols & used))]
     _smooth(hess, label, "Hessian")
     reason = printable([expr, *grad, *hess])
     if reason is not None:

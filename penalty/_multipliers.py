@@ -129,7 +129,7 @@ def _multipliers(problem: Problem, x: np.ndarray, method: str, options: dict, M:
         x = np.array(inner.x)
         nit += inner.nit
         nfev += inner.nfev
-        h, g = problem._constraint_values(x)
+        h, g = problem.constraint_values(x)
         lam_next, mu_next = lam + 2 * M * h, np.maximum(0.0, mu + 2 * M * g)
         V = float(np.max(np.abs(np.concatenate([h, np.maximum(g, -mu / (2 * M))])), initial=0.0))
         steps.append(outer_step(problem, outer, M, inner, np.concatenate([lam_next, mu_next]), L.hess))

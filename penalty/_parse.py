@@ -37,6 +37,8 @@ from ._grammar import (
 
 __all__ = ["parse_constraint", "parse_expression"]
 
+FLOAT_MAX = sympy.Rational(*(1.7976931348623157e308).as_integer_ratio())  # sys.float_info.max, exactly
+
 def parse_expression(text: str, *, variables: Mapping[str, sympy.Symbol] | None = None,
                      what: str = "objective") -> sympy.Expr:
     """Parse an arithmetic expression such as ``"x1^2 + 3*x2"`` into SymPy.
@@ -285,7 +287,15 @@ class _Parser:
             result = a + b if op is ast.Add else a - b if op is ast.Sub else a * b
         if result.is_Number and result.is_finite and result != 0 and abs(_log10(result)) > MAX_LOG10:
             self.fail(f"number '{self._segment(node)}' is out of range")
+        self._check_folded(node, result)
         return result
+
+    def _check_folded(self, node: ast.BinOp, result: sympy.Expr) -> None:
+        """Refuse a coefficient or constant term SymPy folded past float range (``x1*1e200*1e200``)."""
+        for number in (result.as_coeff_Mul()[0], result.as_coeff_Add()[0]):
+            if number.is_Rational and abs(number) > FLOAT_MAX:
+                self.fail(f"number {sympy.Float(number, 3)} in '{self._segment(node)}' is outside float "
+                          f"range (|x| <= 1.8e308)")
 
     def _check_power(self, node: ast.BinOp, base: sympy.Expr, exponent: sympy.Expr) -> None:
         """Refuse exponents that would take SymPy a long time (``9**9**9``) or overflow a float."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from typing import Any
@@ -10,14 +11,17 @@ import numpy as np
 import sympy
 from numpy.typing import ArrayLike
 
+from optimizers import guarded_array
+
 from ._along import LineKernel, has_line_pieces
-from ._compile import Compiled, bind, broadcasting, check_weight, lambdify, point
+from ._compile import Compiled, PositivePart, broadcasting, check_weight, gradient, lambdify, point, sparse
+from ._grammar import ProblemError
 from ._input import read_problem
 
-__all__ = ["Problem"]
+__all__ = ["MAX_CONSTRAINTS", "MAX_VARIABLES", "Problem"]
 
-Kernels = tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]
-
+MAX_VARIABLES = 1000  # building costs about linearly past here, ~5 ms per variable or constraint
+MAX_CONSTRAINTS = 2000
 
 class Problem:
     """Minimize f(x) subject to h_i(x) = 0 and g_j(x) <= 0, and its exterior penalty function.
@@ -44,6 +48,13 @@ class Problem:
 
     Notes
     -----
+    Limits, each refused with a one-line `ProblemError`: at most 1000 variables and 2000 constraints;
+    text of at most 1000 characters, nesting and exponents as `parse_expression` says; numbers within
+    float range. Building costs about linear time in the size of the expressions (a few seconds for
+    a thousand constraints). Polynomial problems of degree at most 16 (and at most 2000 monomials
+    once expanded, judged without expanding) get exact line polynomials; any other accepted input
+    uses the iterative exact line search instead.
+
     Text is never evaluated: it is parsed by `ast` and only numbers, variable names, ``pi``, ``E``,
     ``+ - * / ** ^``, parentheses and calls of known functions (``sin``, ``exp``, ``sqrt``, ...) are
     turned into SymPy. Variables are real symbols. SymPy runs here and in the one-time compilation
@@ -63,7 +74,13 @@ class Problem:
 
     def __init__(self, objective: str | sympy.Expr, constraints: Iterable[Any] = (),
                  variables: Sequence[str | sympy.Symbol] | None = None) -> None:
+        # Counted before parsing (parsing a million constraints would take minutes); wrong types are
+        # read_problem's to name.
+        if isinstance(constraints, list | tuple) and len(constraints) > MAX_CONSTRAINTS:
+            raise ProblemError(f"{len(constraints)} constraints: the limit is {MAX_CONSTRAINTS}")
         parts = read_problem(objective, constraints, variables)
+        if len(parts.variables) > MAX_VARIABLES:
+            raise ProblemError(f"{len(parts.variables)} variables: the limit is {MAX_VARIABLES}")
         self._variables = parts.variables
         self._objective = parts.objective
         self._equalities = parts.equalities
@@ -146,7 +163,8 @@ class Problem:
     def penalized_function(self, M: float) -> Compiled:
         """F(x; M) = f(x) + M alpha(x) for one weight M, as plain numpy callables.
 
-        The code is compiled once per problem, at the first call; each call only binds `M`.
+        The code is compiled once per problem, at the first call (the Hessian's parts at the first
+        Hessian evaluation); each call only binds `M`.
 
         Parameters
         ----------
@@ -167,83 +185,231 @@ class Problem:
         M = check_weight(M)
         line = self._penalized_line
         along = None if line is None else (lambda x, d: line(x, d, M))
-        return bind(self._penalized_kernels, self.n, M, along=along)
+        f = self._objective_kernels
+        if not (self._equalities or self._inequalities):
+            return Compiled(f.fun, f.grad, f.hess, f.surface, along)
+        n, n_eq = self.n, len(self._equalities)
+        value, gradient_kernel = self._penalized_kernels
+
+        def fun(x: ArrayLike) -> float:
+            return float(value(*point(x, n), M))
+
+        def grad(x: ArrayLike) -> np.ndarray:
+            return np.array(gradient_kernel(*point(x, n), M), dtype=float)
+
+        def hess(x: ArrayLike) -> np.ndarray:
+            # Its parts are compiled at the first call: a first-order method never pays for them.
+            x = point(x, n)
+            c = self._constraint_values(x)
+            w, J = _weights(c, n_eq), self._constraint_jacobian(x)
+            active = np.ones_like(c)
+            active[n_eq:] = c[n_eq:] > 0.0  # the generalized Hessian of max(0, g)^2: 0 at g = 0
+            return f.hess(x) + (2.0 * M) * ((J.T * active) @ J + self._curvature(x, w))
+
+        return Compiled(fun, grad, hess, broadcasting(value, n, M), along)
+
+    @cached_property
+    def _penalized_kernels(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
+        """F and grad F, each one compiled function of (x, M): the fastest per call.
+
+        grad F = grad f + 2 M sum_i w_i grad c_i with w = (h, max(0, g)), built from each constraint's
+        own sparse gradient, so its size (and the compile time) is linear in the problem's.
+        """
+        x, M = self._variables, self.M
+        terms = [[first] for first in self._objective_gradient]
+        n_eq = len(self._equalities)
+        weights = [c if i < n_eq else PositivePart(c) for i, c in enumerate(self._constraints)]
+        for c, w in zip(self._constraints, weights, strict=True):
+            used = self._uses(c)
+            for x_j, dc in zip(used, gradient(c, used), strict=True):
+                terms[self._index[x_j]].append(2 * M * w * dc)
+        F = self._objective + M * sympy.Add(*(w**2 for w in weights))
+        _ = self._constraints_kernel  # for the records' violation, compiled here too, once
+        return lambdify((*x, M), F), lambdify((*x, M), [sympy.Add(*t) for t in terms])
 
     @cached_property
     def objective_function(self) -> Compiled:
         """f alone as plain numpy callables (see `penalized_function`)."""
-        x = self._variables
-        f = self._objective
-        kernels = (lambdify(x, f), lambdify(x, _gradient(f, x)), lambdify(x, sympy.hessian(f, x).tolist()))
-        line = LineKernel(x, f) if has_line_pieces([f], x) else None
-        return bind(kernels, self.n, along=line)
+        f = self._objective_kernels
+        x, objective = self._variables, self._objective
+        line = LineKernel(x, objective) if has_line_pieces([objective], x) else None
+        return Compiled(f.fun, f.grad, f.hess, f.surface, line)
+
+    @cached_property
+    def _objective_kernels(self) -> Compiled:
+        """f, its gradient and Hessian (compiled at its first use), without the line polynomials."""
+        x, n = self._variables, self.n
+        value, grad_kernel = lambdify(x, self._objective), lambdify(x, self._objective_gradient)
+
+        def fun(x: ArrayLike) -> float:
+            return float(value(*point(x, n)))
+
+        def grad(x: ArrayLike) -> np.ndarray:
+            return np.array(grad_kernel(*point(x, n)), dtype=float)
+
+        def hess(x: ArrayLike) -> np.ndarray:
+            return self._objective_hessian(*point(x, n))
+
+        return Compiled(fun, grad, hess, broadcasting(value, n), None)
+
+    @cached_property
+    def _objective_gradient(self) -> list[sympy.Expr]:
+        return gradient(self._objective, self._variables)
+
+    @cached_property
+    def _objective_hessian(self) -> Callable[..., np.ndarray]:
+        """The Hessian of f, compiled from its non-zero entries on and above the diagonal."""
+        x, index = self._variables, self._index
+        entries = []
+        for j, g in enumerate(self._objective_gradient):
+            used = [x_k for x_k in self._uses(g) if index[x_k] >= j]
+            entries += [((j, index[x_k]), second) for x_k, second in zip(used, gradient(g, used), strict=True)
+                        if second != 0]
+        return sparse(x, entries, (self.n, self.n), symmetric=True)
 
     def penalty_value(self, x: ArrayLike) -> float:
         """alpha(x) = sum h_i(x)^2 + sum max(0, g_j(x))^2."""
-        h, g = self._constraint_values(x)
-        return float(np.sum(h**2) + np.sum(np.maximum(g, 0.0) ** 2))
+        return _alpha(self._constraint_values(point(x, self.n)), len(self._equalities))
 
     def max_violation(self, x: ArrayLike) -> float:
         """The largest of |h_i(x)| and max(0, g_j(x)); 0.0 without constraints."""
-        h, g = self._constraint_values(x)
-        return float(max(np.max(np.abs(h), initial=0.0), np.max(g, initial=0.0)))
+        w = _weights(self._constraint_values(point(x, self.n)), len(self._equalities))
+        return float(np.max(np.abs(w), initial=0.0))
+
+    def optimality(self, x: ArrayLike) -> float:
+        """The first-order optimality measure of the constrained problem at `x`, relative to grad f.
+
+        ``max|grad f + J_A' lam| / max(1, max|grad f|)`` with least-squares multipliers `lam` over
+        the equalities and the inequalities with ``g_j(x) > -1e-8 (1 + max|x|)``; an inequality whose
+        multiplier comes out negative is dropped and the rest solved again (a minimizer needs
+        ``lam_j >= 0``). Without constraints this is the relative gradient norm. Non-finite values
+        give inf.
+
+        Notes
+        -----
+        The KKT conditions, Nocedal & Wright, *Numerical Optimization*, 2nd ed., Theorem 12.1. Unlike
+        the gradient of F(x; M), whose rounding error grows like M, this measure does not depend on M.
+        """
+        x = point(x, self.n)
+        with np.errstate(all="ignore"):
+            g = guarded_array(self.objective_function.grad, (self.n,), x)
+            values = self._constraint_values(x)
+            h, c = values[:len(self._equalities)], values[len(self._equalities):]
+            J = guarded_array(self._constraint_jacobian, (values.size, self.n), x)
+            scale = max(1.0, float(np.max(np.abs(g))))
+            if not (np.all(np.isfinite(g)) and np.all(np.isfinite(J)) and math.isfinite(scale)):
+                return math.inf
+            equality = np.arange(h.size + c.size) < h.size
+            active = equality | (np.concatenate([h, c]) > -1e-8 * (1.0 + float(np.max(np.abs(x)))))
+            while True:
+                A = J[active]
+                lam = np.linalg.lstsq(A.T, -g, rcond=None)[0] if A.size else np.zeros(0)
+                negative = (lam < 0) & ~equality[active]
+                if not negative.any():
+                    return float(np.max(np.abs(g + A.T @ lam))) / scale
+                active[np.flatnonzero(active)[np.argmin(np.where(negative, lam, 0.0))]] = False
+
+    @cached_property
+    def _constraint_jacobian(self) -> Callable[[np.ndarray], np.ndarray]:
+        """x -> the (m, n) Jacobian of (h, g), compiled from its non-zero entries only."""
+        index = self._index
+        entries = [((i, index[x]), derivative) for i, c in enumerate(self._constraints)
+                   for x, derivative in zip(self._uses(c), gradient(c, self._uses(c)), strict=True)]
+        matrix = sparse(self._variables, entries, (len(self._constraints), self.n))
+        return lambda x: matrix(*x)
+
+    @cached_property
+    def _curvature(self) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+        """(x, w) -> sum_i w_i hess c_i(x), compiled from the non-zero second derivatives only."""
+        x, n = self._variables, self.n
+        owners, entries = [], []
+        index = self._index
+        for i, c in enumerate(self._constraints):
+            used = self._uses(c)
+            for a, first in enumerate(gradient(c, used)):
+                for x_k, second in zip(used[a:], gradient(first, used[a:]), strict=True):
+                    if second != 0:
+                        owners.append(i)
+                        entries.append(((index[used[a]], index[x_k]), second))
+        if not entries:
+            return lambda x, w: 0.0
+        kernel = lambdify(x, [e for _, e in entries])
+        rows = np.array([j for (j, _), _ in entries] + [k for (_, k), _ in entries])
+        cols = np.array([k for (_, k), _ in entries] + [j for (j, _), _ in entries])
+        owners = np.array(owners + owners)
+        halve = np.where(rows == cols, 0.5, 1.0)
+
+        def curvature(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+            values = np.array(kernel(*x), dtype=float)
+            out = np.zeros((n, n))
+            # Each (j, k) entry twice (for (k, j)); a diagonal one then counts double: halve it.
+            np.add.at(out, (rows, cols), w[owners] * np.concatenate([values, values]) * halve)
+            return out
+
+        return curvature
 
     @cached_property
     def equality_functions(self) -> tuple[Callable[..., np.ndarray], ...]:
         """h_i(*coords) on broadcast arrays, e.g. to draw the curves h_i = 0 over a grid."""
-        return tuple(broadcasting(lambdify(self._variables, h), self.n) for h in self._equalities)
+        return tuple(self._constraint_on_grid(i) for i in range(len(self._equalities)))
 
     @cached_property
     def inequality_functions(self) -> tuple[Callable[..., np.ndarray], ...]:
         """g_j(*coords) on broadcast arrays, e.g. to shade the feasible set g_j <= 0 over a grid."""
-        return tuple(broadcasting(lambdify(self._variables, g), self.n) for g in self._inequalities)
+        n_eq = len(self._equalities)
+        return tuple(self._constraint_on_grid(n_eq + j) for j in range(len(self._inequalities)))
 
-    def _constraint_values(self, x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-        values = np.array(self._constraints_kernel(*point(x, self.n)), dtype=float)
-        return values[:len(self._equalities)], values[len(self._equalities):]
+    def _constraint_on_grid(self, i: int) -> Callable[..., np.ndarray]:
+        return broadcasting(lambda *coords: self._constraints_kernel(*coords)[i], self.n)
+
+    def _uses(self, expr: sympy.Expr) -> list[sympy.Symbol]:
+        """The variables `expr` depends on, in the problem's order."""
+        used = expr.free_symbols
+        return [x for x in self._variables if x in used] if len(used) * 8 > self.n else \
+            sorted((x for x in used if x in self._index), key=self._index.__getitem__)
+
+    @cached_property
+    def _index(self) -> dict[sympy.Symbol, int]:
+        return {x: j for j, x in enumerate(self._variables)}
+
+    @property
+    def _constraints(self) -> tuple[sympy.Expr, ...]:
+        return (*self._equalities, *self._inequalities)
+
+    def constraint_values(self, x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """(h(x), g(x)): the equality and the inequality constraint values at a point (g <= 0 is feasible)."""
+        values = self._constraint_values(point(x, self.n))
+        n_eq = len(self._equalities)
+        return values[:n_eq], values[n_eq:]
+
+    def _constraint_values(self, x: np.ndarray) -> np.ndarray:
+        """(h, g) at a point, one float array (empty without constraints)."""
+        if not self._constraints:
+            return np.zeros(0)
+        return np.array(self._constraints_kernel(*x), dtype=float)
 
     @cached_property
     def _constraints_kernel(self) -> Callable[..., Any]:
-        return lambdify(self._variables, [*self._equalities, *self._inequalities])
-
-    @cached_property
-    def _penalized_kernels(self) -> Kernels:
-        x, M, f = self._variables, self.M, self._objective
-        alpha_grad, alpha_hess = _penalty_derivatives(x, self._equalities, self._inequalities)
-        grad = [d + M * a for d, a in zip(_gradient(f, x), alpha_grad, strict=True)]
-        hess = (sympy.hessian(f, x) + M * alpha_hess).tolist()
-        args = (*x, M)
-        return lambdify(args, self.penalized), lambdify(args, grad), lambdify(args, hess)
+        return lambdify(self._variables, list(self._constraints))
 
     @cached_property
     def _penalized_line(self) -> LineKernel | None:
-        exprs = (self._objective, *self._equalities, *self._inequalities)
-        if not has_line_pieces(exprs, self._variables):
+        if not has_line_pieces((self._objective, *self._constraints), self._variables):
             return None
         return LineKernel(self._variables, self._objective, self._equalities, self._inequalities)
 
 
-def _gradient(expr: sympy.Expr, x: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
-    return [sympy.diff(expr, x_i) for x_i in x]
+def _alpha(values: np.ndarray, n_eq: int) -> float:
+    """The penalty sum h_i^2 + sum max(0, g_j)^2 from the constraint values (h, g)."""
+    w = _weights(values, n_eq)
+    return float(w @ w)
 
 
-def _penalty_derivatives(x: Sequence[sympy.Symbol], equalities: Sequence[sympy.Expr],
-                         inequalities: Sequence[sympy.Expr]) -> tuple[list[sympy.Expr], sympy.Matrix]:
-    """Gradient and generalized Hessian of alpha, by hand (SymPy's derivative of Max is a Heaviside mess).
-
-    For h^2: 2 h grad h and 2 (grad h grad h^T + h hess h). For max(0, g)^2: 2 max(0, g) grad g and
-    2 [g > 0] grad g grad g^T + 2 max(0, g) hess g, with [g > 0] written Heaviside(g, 0).
-    """
-    n = len(x)
-    grad = [sympy.Integer(0)] * n
-    hess = sympy.zeros(n, n)
-    terms = [(h, h, sympy.Integer(1)) for h in equalities]
-    terms += [(g, sympy.Max(0, g), sympy.Heaviside(g, 0)) for g in inequalities]
-    for c, value, active in terms:  # penalty term value**2 of constraint function c
-        dc = sympy.Matrix(_gradient(c, x))
-        grad = [a + 2 * value * b for a, b in zip(grad, dc, strict=True)]
-        hess += 2 * active * (dc * dc.T) + 2 * value * sympy.hessian(c, x)
-    return grad, hess
+def _weights(values: np.ndarray, n_eq: int) -> np.ndarray:
+    """(h, max(0, g)): the penalty is its squared norm, its gradient 2 w' J."""
+    w = values.copy()
+    np.maximum(w[n_eq:], 0.0, out=w[n_eq:])
+    return w
 
 
 def _number(value: float) -> sympy.Expr:

@@ -6,10 +6,21 @@ import dataclasses
 import math
 from collections.abc import Generator
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
-from optimizers import Iterate, Result, Status, conjugate_gradient, gradient_descent, newton
+from optimizers import (
+    Iterate,
+    Result,
+    Status,
+    conjugate_gradient,
+    gradient_descent,
+    guarded_array,
+    guarded_value,
+    mapped,
+    newton,
+)
 from optimizers._stream import frozen_array
 
 from ._history import OuterStep, outer_step, penalty_estimates
@@ -81,7 +92,7 @@ def exterior_penalty(problem: Problem, x0, *, method: str = "gd", line_search: s
     """Stream the exterior-penalty method: every inner iterate, for every penalty weight.
 
     For M = M0, M0*C, M0*C**2, ... minimize F(x; M) = f(x) + M*alpha(x), each time from the
-    previous minimizer (warm start), until ``M * alpha(x) < epsilon``.
+    previous minimizer (warm start), until ``M * alpha(x) <= epsilon * max(1, |f(x)|)``.
 
     Parameters
     ----------
@@ -94,7 +105,8 @@ def exterior_penalty(problem: Problem, x0, *, method: str = "gd", line_search: s
     line_search : {"exact", "armijo", "fixed"}
         Inner line search; exact is solved by polynomial roots when the problem is polynomial.
     M0, C, epsilon : float
-        First penalty weight, its growth factor (> 1), and the stopping threshold on M*alpha.
+        First penalty weight, its growth factor (> 1), and the outer tolerance: the loop stops when
+        ``M alpha(x) <= epsilon max(1, |f(x)|)`` (relative to |f|, so scaling f changes nothing).
     tol, max_iter : float, int
         Inner stopping rule: ``max|grad F| < tol`` or `max_iter` steps.
     max_outer : int
@@ -110,8 +122,10 @@ def exterior_penalty(problem: Problem, x0, *, method: str = "gd", line_search: s
     Returns
     -------
     PenaltyResult
-        ``success`` when ``M * alpha(x) < epsilon`` and the last inner run converged; otherwise
-        `status` says which of the two failed.
+        ``success`` only when the outer rule is met and x is first-order optimal to `tol`: the last
+        inner run converged, or `Problem.optimality` (the KKT residual relative to grad f, free of
+        the rounding that grows with M) is below `tol`. Otherwise `status` says what happened:
+        STALLED or MAX_ITER from the last inner run, MAX_OUTER, DIVERGED, UNBOUNDED.
 
     Raises
     ------
@@ -161,16 +175,8 @@ def _sumt(problem: Problem, x: np.ndarray, method: str, options: dict, M: float,
     for outer in range(max_outer):
         F = problem.penalized_function(M)
         stream = _inner(F, method, x, options)
-        while True:
-            try:
-                it = next(stream)
-            except StopIteration as stop:
-                inner = stop.value
-                break
-            yield PenaltyIterate(k=k, x=it.x, fun=it.fun, grad=it.grad, step=it.step,
-                                 direction=it.direction, nfev=nfev + it.nfev, outer=outer, M=M,
-                                 objective=f.fun(it.x), violation=problem.max_violation(it.x))
-            k += 1
+        inner = yield from mapped(stream, partial(_record, problem, k, nfev, outer, M))
+        k += inner.nit + 1  # every inner run yields its start point, then one record per step
         x = np.array(inner.x)
         nit += inner.nit
         nfev += inner.nfev
@@ -178,15 +184,46 @@ def _sumt(problem: Problem, x: np.ndarray, method: str, options: dict, M: float,
         if inner.status in (Status.DIVERGED, Status.UNBOUNDED, Status.LINE_SEARCH_FAILED):
             status = inner.status
             break
-        if not constrained or M * problem.penalty_value(x) < epsilon:
-            # Converged only if the last inner run did too (or got as close as rounding allows).
-            status = Status.CONVERGED if inner.status == Status.STALLED else inner.status
+        objective = guarded_value(f.fun, x)
+        penalty_term = M * guarded_value(problem.penalty_value, x)
+        if not constrained or _outer_rule_met(penalty_term, objective, epsilon):
+            status = _final_status(problem, x, inner.status, options["tol"])
             break
         if outer + 1 < max_outer:
             M *= C
     else:
         status = Status.MAX_OUTER
-    return PenaltyResult(x=x, fun=f.fun(x), jac=f.grad(x), nit=nit, nfev=nfev, status=status,
-                         nouter=outer + 1, M=M, max_violation=problem.max_violation(x),
-                         penalized_fun=inner.fun, multipliers=steps[-1].multipliers,
-                         outer_steps=tuple(steps))
+    return PenaltyResult(x=x, fun=guarded_value(f.fun, x), jac=guarded_array(f.grad, (problem.n,), x),
+                         nit=nit, nfev=nfev, status=status, nouter=outer + 1, M=M,
+                         max_violation=guarded_value(problem.max_violation, x), penalized_fun=inner.fun,
+                         multipliers=steps[-1].multipliers, outer_steps=tuple(steps))
+
+
+def _record(problem: Problem, k0: int, nfev0: int, outer: int, M: float, it: Iterate) -> PenaltyIterate:
+    """An inner iterate as a record of the whole run: global index and counts, weight, f and violation."""
+    return PenaltyIterate(k=k0 + it.k, x=it.x, fun=it.fun, grad=it.grad, step=it.step,
+                          direction=it.direction, nfev=nfev0 + it.nfev, outer=outer, M=M,
+                          objective=guarded_value(problem.objective_function.fun, it.x),
+                          violation=guarded_value(problem.max_violation, it.x))
+
+
+def _outer_rule_met(penalty_term: float, objective: float, epsilon: float) -> bool:
+    """The outer stopping rule ``M alpha(x) <= epsilon max(1, |f(x)|)``.
+
+    M alpha estimates the gap f(x*) - f(x) left by the penalty (with multiplier estimates
+    lam_i = 2 M h_i(x), ``lam' h = 2 M alpha``), so comparing it with |f| makes the rule invariant to
+    scaling f (when |f| >= 1); the 1 makes it absolute near f = 0.
+    """
+    return penalty_term <= epsilon * max(1.0, abs(objective))
+
+
+def _final_status(problem: Problem, x: np.ndarray, inner: Status, tol: float) -> Status:
+    """CONVERGED only if the point is first-order optimal to `tol`; else the inner run's own status.
+
+    Under a large M the gradient of F carries rounding of order M eps, so the inner run may stall or
+    hit its step limit at a point that is a KKT point to `tol` all the same: `Problem.optimality`
+    decides, without M.
+    """
+    if inner == Status.CONVERGED or problem.optimality(x) < tol:
+        return Status.CONVERGED
+    return inner

@@ -54,7 +54,7 @@ def test_penalty_vs_multipliers_keeps_M_bounded_while_the_violation_vanishes():
     results = {name: run(s) for name, s in demo.streams(Problem(demo.OBJECTIVE, demo.CONSTRAINTS)).items()}
     penalty, multipliers = results["pure penalty"], results["method of multipliers"]
     assert penalty.success and multipliers.success
-    assert multipliers.M == 1.0 and penalty.M >= 1e8
+    assert multipliers.M <= 100 and penalty.M >= 1e9
     assert multipliers.max_violation < 1e-8 and abs(multipliers.fun - 1.0) < 1e-8
     assert multipliers.nit < penalty.nit / 2
     np.testing.assert_allclose(multipliers.multipliers, [1.0, 2.0], atol=1e-7)
@@ -74,7 +74,7 @@ def test_barrier_demo_stays_inside_and_its_gap_is_m_over_t():
             break
     assert result.success
     for it in records:
-        assert np.all(problem._constraint_values(it.x)[1] < 0)
+        assert np.all(problem.constraint_values(it.x)[1] < 0)
     for s in result.outer_steps:
         assert s.gap == pytest.approx(3 / s.weight, rel=1e-9)
     np.testing.assert_allclose(result.x, [-1.0, -1.0], atol=1e-4)

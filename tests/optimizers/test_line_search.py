@@ -31,32 +31,65 @@ def test_exact_step_on_a_quadratic_is_gg_over_gAg(seed):
     assert found.t == pytest.approx((g @ g) / (g @ A @ g), rel=1e-10)
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.integers(0, 10**6))
-def test_exact_polynomial_is_the_global_minimum_across_kinks(seed):
-    # phi(t) = quartic(t) + sum_j w_j max(0, t - b_j)^2: continuous, with kinks at the b_j,
-    # like a line through an exterior penalty.
+def kinked_quartic(seed):
+    """phi(t) = quartic(t) + sum_j w_j max(0, t - b_j)^2: continuous, with kinks at the b_j, like a line
+    through an exterior penalty; as pieces, and as a function on arrays."""
     rng = np.random.default_rng(seed)
     kinks = np.sort(rng.uniform(0.1, 5.0, size=2))
     weights = rng.uniform(0.0, 10.0, size=2)
     base = rng.normal(size=5)
     base[-1] = abs(base[-1]) + 0.01
+    base[1] = -abs(base[1]) - 0.01  # descent at t = 0
     coefs = [base]
     for b, w in zip(kinks, weights, strict=True):
         coefs.append(P.polyadd(coefs[-1], w * P.polypow([-b, 1.0], 2)))
     pp = PiecewisePolynomial((0.0, *kinks), tuple(coefs))
-    found = exact(line_of(pp, lambda t: 0.0, pp))
+
+    def dense(ts):
+        kink_terms = sum(w * np.maximum(0, ts - b) ** 2 for b, w in zip(kinks, weights, strict=True))
+        return P.polyval(ts, base) + kink_terms
+
+    def slope(t):
+        i = int(np.searchsorted(pp.breaks, t, side="right")) - 1
+        return float(P.polyval(t, P.polyder(pp.coefs[i])))
+
+    return pp, dense, slope
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6))
+def test_exact_polynomial_is_the_first_local_minimizer_across_kinks(seed):
+    pp, dense, slope = kinked_quartic(seed)
+    found = exact(line_of(pp, slope, pp))
     ts = np.linspace(0.0, 30.0, 300_001)
-    kink_terms = sum(w * np.maximum(0, ts - b) ** 2 for b, w in zip(kinks, weights, strict=True))
-    dense = np.min(P.polyval(ts, base) + kink_terms)
-    assert found.phi <= dense + 1e-9
-    assert found.phi == pytest.approx(pp(found.t))
-    assert found.t >= 0
+    values = dense(ts)
+    first = int(np.argmax(np.diff(values) > 0))  # the first grid point where phi turns upwards
+    assert found.status == Status.CONVERGED
+    assert found.t == pytest.approx(ts[first], abs=2e-4)
+    assert found.phi == pytest.approx(pp(found.t)) and found.phi < pp(0.0)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_exact_polynomial_agrees_with_bracketing_on_the_first_minimizer(seed):
+    pp, _, slope = kinked_quartic(seed)
+    by_roots = exact(line_of(pp, slope, pp))
+    by_bracket = exact(line_of(pp, slope), 1e-3)  # a small first trial: the bracket holds the first valley
+    assert by_roots.t == pytest.approx(by_bracket.t, rel=1e-7, abs=1e-9)
+
+
+def test_exact_polynomial_stays_in_the_first_valley_of_a_function_unbounded_far_away():
+    # phi = -t + t^2 - t^3/10 has a local minimizer near t = 0.553, and phi -> -inf as t -> inf.
+    c = np.array([0.0, -1.0, 1.0, -0.1])
+    pp = PiecewisePolynomial((0.0,), (c,))
+    found = exact(line_of(pp, lambda t: P.polyval(t, P.polyder(c)), pp))
+    assert found.status == Status.CONVERGED
+    assert found.t == pytest.approx((2 - math.sqrt(4 - 1.2)) / 0.6, rel=1e-12)
 
 
 def test_exact_polynomial_reports_unbounded():
-    pp = PiecewisePolynomial((0.0, 1.0), (np.array([0.0, 1.0, 1.0]), np.array([2.0, 0.0, -1.0])))
-    assert exact(line_of(pp, lambda t: 0.0, pp)).status == Status.UNBOUNDED
+    # phi = -t on [0, 1], then -t - (t - 1)^2: decreasing without bound, no local minimizer.
+    pp = PiecewisePolynomial((0.0, 1.0), (np.array([0.0, -1.0]), np.array([-1.0, 1.0, -1.0])))
+    assert exact(line_of(pp, lambda t: -1.0 - 2 * max(t - 1, 0.0), pp)).status == Status.UNBOUNDED
 
 
 def test_exact_polynomial_matches_bracketing_on_a_quartic():
@@ -77,7 +110,8 @@ def test_exact_non_polynomial_to_machine_precision(center, scale):
     # phi(t) = cosh((t - center) / scale) has its minimizer at t = center.
     phi = lambda t: np.cosh((t - center) / scale)  # noqa: E731  (overflows to inf far out)
     dphi = lambda t: np.sinh((t - center) / scale) / scale  # noqa: E731
-    found = exact(line_of(phi, dphi), 1.0)
+    with np.errstate(over="ignore"):
+        found = exact(line_of(phi, dphi), 1.0)
     assert found.status == Status.CONVERGED
     assert found.t == pytest.approx(center, rel=1e-13, abs=1e-13)
 

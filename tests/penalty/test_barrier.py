@@ -42,7 +42,7 @@ def test_every_iterate_is_strictly_inside(name, method, line_search):
     records = list(log_barrier(problem, x0, method=method, line_search=line_search, max_outer=8))
     assert all(isinstance(it, BarrierIterate) for it in records)
     for it in records:
-        _, g = problem._constraint_values(it.x)
+        _, g = problem.constraint_values(it.x)
         assert np.all(g < 0), (it.k, it.x)
         assert it.M == pytest.approx(1.0 / it.t)
         assert np.isfinite(it.fun)
@@ -75,7 +75,8 @@ def test_duality_gap_is_m_over_t_against_the_dual_function_in_closed_form():
     for s in result.outer_steps:
         t, mu = s.weight, s.multipliers
         assert np.all(mu > 0)
-        np.testing.assert_allclose(mu, -1.0 / (t * (A @ s.x - b)), rtol=1e-12)
+        # rtol 1e-6: near the boundary g = Ax - b cancels (relative error ~ eps |b| / |g|)
+        np.testing.assert_allclose(mu, -1.0 / (t * (A @ s.x - b)), rtol=1e-6)
         assert s.gap == pytest.approx(4 / t, rel=1e-12)  # m = 4 inequalities
         assert s.objective - dual(mu) == pytest.approx(4 / t, rel=1e-6, abs=1e-12)
     np.testing.assert_allclose(result.multipliers, [2 / 9, 0, 0, 0], atol=1e-6)
