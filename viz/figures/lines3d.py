@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from mpl_toolkits.mplot3d.art3d import Line3D
 
-__all__ = ["ProjectedLine3D"]
+__all__ = ["ProjectedLine3D", "add_line3d"]
 
 
 class ProjectedLine3D(Line3D):
@@ -31,3 +31,10 @@ class ProjectedLine3D(Line3D):
         self.set_data(px, py)
         Line2D.draw(self, renderer)
         self.stale = False
+
+
+def add_line3d(ax: Any, **style: Any) -> ProjectedLine3D:
+    """A new, empty `ProjectedLine3D` with `style`, added to the 3D axes `ax`."""
+    line = ProjectedLine3D([], [], [], **style)
+    ax.add_line(line)
+    return line

@@ -14,9 +14,13 @@ from typing import Any
 import numpy as np
 from matplotlib.colors import to_rgb
 
-from ._figure import _Z_LABEL, _Z_PATH, SceneFigure, _line3d, _shrink_to
-from ._glyph_text import GlyphText
-from ._layout_math import decade_axis, log10, log_floor, value_limits
+from ..scenes.limits import log10, log_floor, value_limits
+from .axes import decade_axis
+from .glyph_text import GlyphText
+from .layout import RECT_LOG, RECT_VALUES, Z_LABEL, Z_PATH
+from .lines3d import add_line3d
+from .surface import SceneFigure
+from .title import shrink_to
 
 __all__ = ["RunsFigure"]
 
@@ -54,16 +58,16 @@ def _floor(values: np.ndarray) -> float:
 
 
 class RunsFigure(SceneFigure):
-    """The figure of a `Scene` with several `runs` (see `viz._runs.build_runs_scene`)."""
+    """The figure of a `Scene` with several `runs` (see `viz.scenes.build_runs_scene`)."""
 
     # -- construction ---------------------------------------------------------------------------
     def _build_paths3d(self) -> None:
         sc, ax, fs = self.scene, self.ax3d, self._font
         self._shown = [-1] * len(sc.runs)
         self._finished: tuple[bool, ...] = ()
-        self.paths3d = _per_run(sc.runs, lambda r, run: _line3d(
+        self.paths3d = _per_run(sc.runs, lambda r, run: add_line3d(
             ax, color=run.color, lw=_width(r) * fs, marker="o", markevery=[-1], mec="black", mew=0.06 * fs,
-            ms=0.7 * fs, zorder=_Z_PATH))
+            ms=0.7 * fs, zorder=Z_PATH))
         width = max(len(run.name) for run in sc.runs)
         self._name_width = width
         size = 0.8 * fs
@@ -73,7 +77,7 @@ class RunsFigure(SceneFigure):
         self.labels3d = []
         for r, run in enumerate(sc.runs):
             label = GlyphText(0.02, 0.98, transform=ax.transAxes, fontsize=size, color=text_color(run.color),
-                              offset=(0.0, -r * step), zorder=_Z_LABEL)
+                              offset=(0.0, -r * step), zorder=Z_LABEL)
             ax.add_artist(label)
             self.labels3d.append(label)
 
@@ -81,7 +85,7 @@ class RunsFigure(SceneFigure):
         ax, fs = self.ax2d, self._font
         self.paths2d = _per_run(self.scene.runs, lambda r, run: ax.plot(
             [], [], color=run.color, lw=0.9 * _width(r) * fs, marker="o", markevery=[-1], mec="black",
-            mew=0.06 * fs, ms=0.65 * fs, zorder=_Z_PATH)[0])
+            mew=0.06 * fs, ms=0.65 * fs, zorder=Z_PATH)[0])
 
     def _build_convergence(self) -> None:
         sc, fs = self.scene, self._font
@@ -108,7 +112,7 @@ class RunsFigure(SceneFigure):
         floor = _floor(grads)
         self._log_data = [log10(np.maximum(run.trace.grad_norm, floor)) for run in runs]
         decade_axis(logs, value_limits(np.maximum(grads, floor), log=True))
-        style = dict(lw=0.15 * fs, zorder=_Z_PATH, marker="o", markevery=[-1], ms=0.45 * fs)
+        style = dict(lw=0.15 * fs, zorder=Z_PATH, marker="o", markevery=[-1], ms=0.45 * fs)
         self._value_lines = _per_run(runs, lambda r, run: values.plot([], [], color=run.color, label=run.name,
                                                                       **style)[0])
         self._log_lines = _per_run(runs, lambda r, run: logs.plot([], [], color=run.color, **style)[0])
@@ -122,18 +126,16 @@ class RunsFigure(SceneFigure):
                                     labelspacing=0.35)
         renderer = self.figure.canvas.get_renderer()
         for text in self.legend.get_texts():  # long names shrink to fit, never past the right edge
-            _shrink_to(text, _LEGEND_WIDTH * self.figure.bbox.width - 2.6 * fs * sc.style.dpi / 72, renderer)
+            shrink_to(text, _LEGEND_WIDTH * self.figure.bbox.width - 2.6 * fs * sc.style.dpi / 72, renderer)
         self.ax_values, self.ax_log = values, logs
 
     def _convergence_axes(self) -> tuple[Any, Any]:
-        from ._figure import _RECT_LOG, _RECT_VALUES
-
         def narrower(rect: tuple[float, ...]) -> tuple[float, ...]:
             left, bottom, width, height = rect
             return (left, bottom, 1.0 - left - _LEGEND_WIDTH - 0.01, height)
 
-        values = self.figure.add_axes(narrower(_RECT_VALUES))
-        logs = self.figure.add_axes(narrower(_RECT_LOG), sharex=values)
+        values = self.figure.add_axes(narrower(RECT_VALUES))
+        logs = self.figure.add_axes(narrower(RECT_LOG), sharex=values)
         fs = self._font
         values.tick_params(labelbottom=False, labelsize=0.7 * fs)
         logs.tick_params(labelsize=0.7 * fs)
@@ -143,15 +145,15 @@ class RunsFigure(SceneFigure):
     def _build_phi(self) -> None:
         ax, fs = self._build_phi_axes(), self._font
         self.phi_lines = _per_run(self.scene.runs, lambda r, run: ax.plot(
-            [], [], color=run.color, lw=0.15 * fs, zorder=_Z_PATH, marker="o", markevery=[self._phi_star],
+            [], [], color=run.color, lw=0.15 * fs, zorder=Z_PATH, marker="o", markevery=[self._phi_star],
             mec="black", mew=0.05 * fs, ms=0.5 * fs)[0])
 
     def _collect_dynamic(self) -> None:
         # Per run, its artists and their zorder while moving (a finished run's sit lower).
         self._run_artists = [
-            [(a, _Z_PATH) for a in (self.paths2d[r], self._value_lines[r], self._log_lines[r],
+            [(a, Z_PATH) for a in (self.paths2d[r], self._value_lines[r], self._log_lines[r],
                                     self.phi_lines[r], self.paths3d[r])]
-            + [(self.labels3d[r], _Z_LABEL)]
+            + [(self.labels3d[r], Z_LABEL)]
             for r in range(len(self.scene.runs))
         ]
         self._wanted = {id(a): True for artists in self._run_artists for a, _ in artists}
@@ -178,14 +180,9 @@ class RunsFigure(SceneFigure):
         list of Artist
             The artists of the runs still moving.
         """
+        self._check_frame(frame)
         sc = self.scene
-        if not 0 <= frame < len(sc):
-            raise IndexError(f"frame {frame} out of range: the animation has {len(sc)} frames")
-        self._frame = frame
-        if self._key != 0:
-            self._set_surface(0)
-        if sc.style.turn:
-            self.ax3d.view_init(elev=sc.style.elev, azim=self.azim(frame))
+        self._begin_frame(frame, 0)
         for r, run in enumerate(sc.runs):
             i = int(run.index[frame])
             if i != self._shown[r]:  # a finished run is not touched again
@@ -206,14 +203,7 @@ class RunsFigure(SceneFigure):
         steps = self._x_axis[: i + 1]
         self._value_lines[r].set_data(steps, self._value_data[r][: i + 1])
         self._log_lines[r].set_data(steps, self._log_data[r][: i + 1])
-        phi, line = run.phi[i], self.phi_lines[r]
-        ok = np.isfinite(phi)
-        visible = bool(ok.sum() >= 2)
-        self._wanted[id(line)] = visible
-        line.set_visible(visible)
-        if visible:
-            low, high = phi[ok].min(), phi[ok].max()
-            line.set_data(self._phi_s, (phi - low) / (high - low if high > low else 1.0))
+        self._show_phi(self.phi_lines[r], run.phi[i])
         self.labels3d[r].set_text(self._run_label(r, i))
         self._shown[r] = i
 

@@ -9,14 +9,12 @@ an ordinary 8-bit RGBA PNG that any reader decodes.
 
 from __future__ import annotations
 
-import os
 import struct
 import zlib
-from pathlib import Path
 
 import numpy as np
 
-__all__ = ["BandedPngEncoder", "encode_png", "write_atomic"]
+__all__ = ["BandedPngEncoder", "encode_png"]
 
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -156,27 +154,3 @@ class BandedPngEncoder:
             self._prev = np.array(rgba, copy=True)
         self._prev_bands = bands
         return _assemble(w, h, bands, self.dpi)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and `os.replace`.
-
-    A reader (or a Ctrl-C) never sees a half-written file: `path` either keeps its old content
-    or holds all of `data`. The temporary file, ``.<name>.<pid>.tmp`` beside `path`, is removed
-    if writing fails; a plain `open` gives it the usual permissions (umask), unlike `mkstemp`.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -1,6 +1,6 @@
 """`Player`: the animation in a live window, under the lecturer's hands.
 
-The figure and its panels are the export's (`SceneFigure`), so the window shows iterate k
+The figure and its panels are the export's (`viz.figures.figure_for`), so the window shows iterate k
 exactly as the PNG of frame k. A timer drives everything (no threads, which keeps Tk happy):
 each tick reads the optimizer stream for a bounded time, rebuilds the panels when enough new
 iterates arrived, and advances the frame. Restarts (a click on the contour view, new
@@ -21,8 +21,10 @@ import numpy as np
 from matplotlib.backend_bases import key_press_handler
 from matplotlib.figure import Figure
 
-from ._controls import STRIP, Controls, lift_panels, make_controls
-from ._live import default_frames_dir
+from ..export import export_frames, write_png
+from ..figures import CachedFigure, figure_for
+from .controls import STRIP, Controls, lift_panels, make_controls
+from .display import default_frames_dir
 
 __all__ = ["Player", "live_figsize"]
 
@@ -66,7 +68,7 @@ class Player:
                              f"{budget!r}")
         if params and rerun is None:
             raise ValueError("params need rerun=lambda x0, **params: stream to restart the run with them")
-        if rerun is not None and getattr(animator, "_made_with", None) is None:
+        if rerun is not None and not animator.can_remake:
             raise ValueError("rerun needs an animator built from a stream (not Animator.from_scene)")
         self.animator, self.figure, self.rerun = animator, figure, rerun
         self.params = {name: float(v) for name, v in (params or {}).items()}
@@ -176,28 +178,29 @@ class Player:
         self.toggle()
 
     def save_frame(self) -> Path:
-        """Write the current view (camera included) as a PNG at `lecture_dpi`; returns its path."""
-        exporter = self._exporter(dpi=self.lecture_dpi)
+        """Write the current view (camera included) as a PNG at `lecture_dpi`; returns its path.
+
+        Written atomically, with the dpi recorded, by the frame export's own PNG writer.
+        """
+        offscreen = self._offscreen(dpi=self.lecture_dpi)
         try:
-            pixels = exporter.render(self.frame)
+            pixels = offscreen.render(self.frame)
         finally:
-            exporter.close()
+            offscreen.close()
         self.save_dir.mkdir(parents=True, exist_ok=True)
         path = _fresh(self.save_dir / f"optviz-iterate-{self.animator.iterate_of(self.frame):04d}.png")
-        from ._png import encode_png
-
-        path.write_bytes(encode_png(pixels))
+        write_png(path, pixels, dpi=self.lecture_dpi)
         self._say(f"saved {path.name}")
         return path
 
     def export(self) -> Any:
         """Write every frame of the current run, with the window's camera, to a fresh folder."""
-        exporter = self._exporter()
+        offscreen = self._offscreen()
         self._say("exporting...")
         try:
-            result = exporter.save_frames(default_frames_dir(self.save_dir / "optviz-frames"), quiet=True)
+            result = export_frames(offscreen, default_frames_dir(self.save_dir / "optviz-frames"), quiet=True)
         finally:
-            exporter.close()
+            offscreen.close()
         self._say(f"exported {result.count} frames to {result.directory.name}/")
         return result
 
@@ -302,23 +305,17 @@ class Player:
                 _forget(fig.canvas, ax)
                 ax.remove()
         before = set(fig.axes)
-        # SceneFigure sets the export's size and dpi; the window keeps its own: the size the user
-        # gave it and the dpi the toolkit scaled for the screen (Tk's device pixel ratio).
-        fig.set_size_inches = fig.set_dpi = lambda *args, **kwargs: None
-        try:
-            self.view = animator.scene.make_figure(fig)
-        finally:
-            del fig.set_size_inches, fig.set_dpi
+        # The window was made at the export's size (`live_figsize`); drawn into as it is, it keeps
+        # the size the user gave it and the dpi the toolkit scaled for the screen.
+        self.view = figure_for(animator.scene, fig)
         self._panels = [ax for ax in fig.axes if ax not in before]
         lift_panels(self._panels, getattr(fig, "_suptitle", None))
         if camera is not None:
             self.view.ax3d.view_init(elev=camera[0], azim=camera[1])
         self.animator = animator
 
-    def _exporter(self, *, dpi: float | None = None) -> Any:
-        """An off-screen animator of the current run, seen from the window's camera."""
-        from ._animator import Animator
-
+    def _offscreen(self, *, dpi: float | None = None) -> CachedFigure:
+        """An off-screen figure of the current run, seen from the window's camera."""
         scene = self.animator.scene
         style = scene.style
         ax3d = getattr(self.view, "ax3d", None)
@@ -326,7 +323,7 @@ class Player:
             style = replace(style, elev=float(ax3d.elev), azim=float(ax3d.azim) - style.turn * self.frame)
         if dpi is not None:
             style = replace(style, dpi=dpi)
-        return Animator.from_scene(replace(scene, style=style))
+        return figure_for(replace(scene, style=style))
 
     def _close_stream(self) -> None:
         stream, self._stream = self._stream, None

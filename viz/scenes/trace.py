@@ -73,6 +73,19 @@ class Trace:
         return bool(np.isfinite(self.M).any())
 
     @property
+    def status(self) -> str:
+        """The name of the stream's end status, e.g. ``"CONVERGED"`` or ``"DIVERGED"`` ("" if none).
+
+        The one place viz reads a status: ``result.status.name`` (an enum such as
+        `optimizers.Status`) or ``result.status`` itself when it is a string; viz never imports
+        the optimizers to compare with their enum.
+        """
+        status = getattr(self.result, "status", None)
+        if status is None:
+            return ""
+        return str(getattr(status, "name", status))
+
+    @property
     def previous_x(self) -> np.ndarray:
         """Start of each step, ``x - step * direction`` (NaN rows where no step was recorded)."""
         return self.x - self.step[:, None] * self.direction

@@ -17,9 +17,9 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.animation import AbstractMovieWriter, FFMpegWriter, PillowWriter
 
-from ._figure import SceneFigure
-from ._png import _umask
-from ._progress import progress
+from ..figures import CachedFigure
+from .atomic import umask
+from .progress import progress
 
 __all__ = ["FFmpegNotFoundError", "find_ffmpeg", "mp4_writer", "gif_writer", "write_movie"]
 
@@ -101,20 +101,20 @@ def mp4_writer(*, fps: float = 10.0, bitrate: int = -1) -> AbstractMovieWriter:
                                extra_args=["-pix_fmt", "yuv420p", "-movflags", "+faststart"])
 
 
-def write_movie(view: SceneFigure, path: str | os.PathLike[str], writer: AbstractMovieWriter, *,
+def write_movie(view: CachedFigure, path: str | os.PathLike[str], writer: AbstractMovieWriter, *,
                 quiet: bool = False) -> Path:
     """Write every frame of `view` with a matplotlib movie `writer` to `path`, atomically.
 
     Writers with ``grab_pixels`` get the cached frame pixels; any other
     `~matplotlib.animation.AbstractMovieWriter` (e.g. a test's frame counter) gets
-    ``grab_frame()`` after each `SceneFigure.update`. The movie goes to a temporary file that
+    ``grab_frame()`` after each ``view.update``. The movie goes to a temporary file that
     replaces `path` only when complete.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix)
     os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())
+    os.chmod(tmp, 0o666 & ~umask())
     fig = view.figure
     try:
         with progress(len(view), label=f"{target.suffix[1:].upper() or 'movie'} -> {target}",

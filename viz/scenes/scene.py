@@ -8,54 +8,20 @@ functions do not pickle) and never call user code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from ._layout_math import Domain, domain_from_points, z_limits
-from ._title import mathtext
-from ._trace import Trace
+from .framing import Framing, Style
+from .limits import Domain, domain_from_points, z_limits
+from .sampling import LazyGrids, Surface, evaluate, phi_samples
+from .trace import Trace
 
-__all__ = ["PHI_SAMPLES", "PHI_SPAN", "Scene", "Style", "build_scene", "frame_positions"]
+__all__ = ["Scene", "build_scene"]
 
-Surface = Callable[..., np.ndarray]
-PHI_SPAN = 1.6  # the inset shows phi on [0, PHI_SPAN * t*], so the chosen minimum sits inside
-PHI_SAMPLES = 41
 _ZLIM_SAMPLE_SLICES = 24
-
-
-@dataclass(frozen=True)
-class Style:
-    """How frames look; all sizes are fixed for the whole animation.
-
-    Attributes
-    ----------
-    figsize : (float, float)
-        Figure size in inches (nudged so pixel sizes are even).
-    dpi : float
-        Pixels per inch.
-    cmap : str
-        Colormap of the surface and the filled contours.
-    alpha : float
-        Surface opacity.
-    elev, azim : float
-        Camera angles in degrees (`Axes3D.view_init`).
-    turn : float
-        Camera turn in degrees per frame (0: a fixed camera, which is also the fast path).
-    surface_count : int
-        Polygons per side of the 3D surface (the contour view uses the full grid).
-    """
-
-    figsize: tuple[float, float] = (12.8, 7.2)
-    dpi: float = 100.0
-    cmap: str = "viridis"
-    alpha: float = 0.75
-    elev: float = 32.0
-    azim: float = -125.0
-    turn: float = 0.0
-    surface_count: int = 36
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,12 +59,14 @@ class Scene:
     equalities, inequalities : tuple of ndarray
         h_i and g_j on the grid (feasible where all g_j <= 0 and on the curves h_i = 0).
     title : str
-        Figure title, already mathtext-safe.
+        The user's title (LaTeX allowed; the figure makes it mathtext-safe).
+    note : str
+        A second title line (here: what a 2D slice of a larger problem shows).
     axis_names : (str, str)
         Names of the shown coordinates.
     style : Style
     runs : tuple of Run
-        For a comparison of several runs (`viz._runs.build_runs_scene`), each run's arrays; then
+        For a comparison of several runs (`build_runs_scene`), each run's arrays; then
         `trace` is the longest run. Empty for a single run.
     """
 
@@ -118,22 +86,13 @@ class Scene:
     equalities: tuple[np.ndarray, ...] = ()
     inequalities: tuple[np.ndarray, ...] = ()
     title: str = ""
+    note: str = ""
     axis_names: tuple[str, str] = ("$x_1$", "$x_2$")
     style: Style = field(default_factory=Style)
     runs: tuple[Any, ...] = ()
 
     def __len__(self) -> int:
         return len(self.frames)
-
-    def make_figure(self, figure: Any = None) -> Any:
-        """The figure and artists drawing this scene (a `SceneFigure`, or a `RunsFigure` for runs)."""
-        if self.runs:
-            from ._runs_figure import RunsFigure  # the figure modules import this one
-
-            return RunsFigure(self, figure)
-        from ._figure import SceneFigure
-
-        return SceneFigure(self, figure)
 
     def restricted(self, positions: Sequence[int]) -> Scene:
         """A copy whose `grids` is a plain dict holding only what frames `positions` draw.
@@ -144,55 +103,6 @@ class Scene:
         return replace(self, grids={key: np.asarray(self.grids[key]) for key in sorted(keys)})
 
 
-class _SliceGrids(Mapping[int, np.ndarray]):
-    """Surface grids of a problem with more than two variables, computed on first use.
-
-    The slice follows the current point, so there is one grid per step; caching a few keeps
-    memory flat while the animator walks forward.
-    """
-
-    def __init__(self, compute: Callable[[int], np.ndarray], keys: np.ndarray, *, keep: int = 8):
-        self._compute, self._keys, self._keep = compute, np.unique(keys), keep
-        self._cache: dict[int, np.ndarray] = {}
-
-    def __getitem__(self, key: int) -> np.ndarray:
-        if key not in self._cache:
-            if key not in self._keys:
-                raise KeyError(key)
-            if len(self._cache) >= self._keep:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = self._compute(key)
-        return self._cache[key]
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(int(k) for k in self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __reduce__(self):  # pickling a lazy grid would ship user code to workers
-        raise TypeError("lazy slice grids do not pickle: send Scene.restricted(...) to workers")
-
-
-def evaluate(fn: Surface, coords: Sequence[np.ndarray | float], shape: tuple[int, ...]) -> np.ndarray:
-    """``fn(*coords)`` as a float array of `shape` (constants broadcast, overflow allowed as inf)."""
-    with np.errstate(all="ignore"):
-        z = np.asarray(fn(*coords), dtype=float)
-    return np.array(np.broadcast_to(z, shape), dtype=float)
-
-
-def frame_positions(n_trace: int, *, every: int = 1, frames: int | None = None) -> np.ndarray:
-    """Trace indices drawn as frames: every `every`-th, always ending on the last, at most `frames`."""
-    if every < 1:
-        raise ValueError(f"every must be a positive integer, got {every!r}")
-    if frames is not None and frames < 1:
-        raise ValueError(f"frames must be a positive integer, got {frames!r}")
-    idx = np.arange(0, n_trace, every)
-    if idx[-1] != n_trace - 1:
-        idx = np.append(idx, n_trace - 1)
-    return idx[:frames] if frames is not None else idx
-
-
 def build_scene(
     trace: Trace,
     surface: Surface | None,
@@ -201,32 +111,25 @@ def build_scene(
     equalities: Sequence[Surface] = (),
     inequalities: Sequence[Surface] = (),
     title: str | None = None,
-    domain: Domain | None = None,
-    zlim: tuple[float, float] | None = None,
-    coords: tuple[int, int] = (0, 1),
-    grid: int = 60,
-    every: int = 1,
-    frames: int | None = None,
+    framing: Framing = Framing(),
     style: Style = Style(),
 ) -> Scene:
     """Evaluate the user's callables once and return the `Scene` (see `Animator` for parameters)."""
     n = trace.n
+    coords = framing.coords
     ci, cj = coords
-    if not (0 <= ci < n and 0 <= cj < n and ci != cj):
+    if not (ci < n and cj < n):
         raise ValueError(f"coords must be two different indices below {n}, got {coords!r}")
     if surface is None and surface_of_M is None:
         raise ValueError("give the surface: a vectorized F(X, Y), or surface_of_M=lambda M: F")
     if surface_of_M is not None and not trace.is_penalty and surface is None:
         raise ValueError("surface_of_M needs iterates carrying M; pass surface=F for a plain run")
-    if grid < 4:
-        raise ValueError(f"grid must be at least 4 points per side, got {grid!r}")
+    grid, zlim = framing.grid, framing.zlim
 
-    positions = frame_positions(len(trace), every=every, frames=frames)
+    positions = framing.positions(len(trace))
     shown = trace.x[:, [ci, cj]]
-    dom = domain if domain is not None else domain_from_points(shown[: positions[-1] + 1])
+    dom = framing.domain if framing.domain is not None else domain_from_points(shown[: positions[-1] + 1])
     (x0, x1), (y0, y1) = dom
-    if not (x0 < x1 and y0 < y1):
-        raise ValueError(f"domain must be ((xmin, xmax), (ymin, ymax)) with min < max, got {dom!r}")
     xs, ys = np.linspace(x0, x1, grid), np.linspace(y0, y1, grid)
     X, Y = np.meshgrid(xs, ys)
 
@@ -255,7 +158,7 @@ def build_scene(
         return [np.full(X.shape, c) if not isinstance(c, np.ndarray) else c for c in cols]
 
     heights = np.vstack([evaluate(fn, list(trace.x.T), (len(trace),)) for fn in functions])
-    phi = _phi_samples(trace, functions, m_index)
+    phi = phi_samples(trace, functions, m_index)
 
     grids: Mapping[int, np.ndarray]
     if n == 2:
@@ -264,7 +167,7 @@ def build_scene(
         zlim_grids = [grids[m] for m in range(len(Ms))]
     else:
         grid_key = _slice_keys(trace, m_index, coords)
-        grids = _SliceGrids(lambda s: evaluate(functions[m_index[s]], plane(trace.x[s]), X.shape),
+        grids = LazyGrids(lambda s: evaluate(functions[m_index[s]], plane(trace.x[s]), X.shape),
                             grid_key[positions])
         sample = grid_key[positions[np.linspace(0, len(positions) - 1, _ZLIM_SAMPLE_SLICES).astype(int)]]
         zlim_grids = [grids[int(s)] for s in dict.fromkeys(sample.tolist())]
@@ -272,24 +175,22 @@ def build_scene(
         first = zlim_grids[int(m_index[positions[0]])] if n == 2 else zlim_grids[0]
         own = heights[m_index[: positions[-1] + 1], np.arange(positions[-1] + 1)]
         zlim = z_limits(first, zlim_grids, own)
-    elif not zlim[0] < zlim[1]:
-        raise ValueError(f"zlim must be (low, high) with low < high, got {zlim!r}")
 
     last = trace.x[positions[-1]]  # constraints on a slice: drawn through the final point
     eq = tuple(evaluate(h, plane(last) if n > 2 else [X, Y], X.shape) for h in equalities)
     ineq = tuple(evaluate(g, plane(last) if n > 2 else [X, Y], X.shape) for g in inequalities)
 
     names = (f"$x_{{{ci + 1}}}$", f"$x_{{{cj + 1}}}$")
-    text = mathtext(title) if title else ""
+    note = ""
     if n > 2:
         others = [f"$x_{{{c + 1}}}$" for c in range(n) if c not in (ci, cj)]
         fixed = ", ".join(others) if len(others) <= 4 else f"the other {len(others)} coordinates"
-        text += ("\n" if text else "") + (f"2D slice through the current point: {names[0]}, {names[1]} "
-                                          f"vary; {fixed} at the current point's values (see the label)")
+        note = (f"2D slice through the current point: {names[0]}, {names[1]} "
+                f"vary; {fixed} at the current point's values (see the label)")
     return Scene(trace=trace, frames=positions, coords=(ci, cj), xs=xs, ys=ys, domain=dom,
                  zlim=(float(zlim[0]), float(zlim[1])), m_index=m_index, Ms=tuple(Ms),
                  grid_key=grid_key, grids=grids, heights=heights, phi=phi, equalities=eq,
-                 inequalities=ineq, title=text, axis_names=names, style=style)
+                 inequalities=ineq, title=title or "", note=note, axis_names=names, style=style)
 
 
 def _slice_keys(trace: Trace, m_index: np.ndarray, coords: tuple[int, int]) -> np.ndarray:
@@ -300,19 +201,3 @@ def _slice_keys(trace: Trace, m_index: np.ndarray, coords: tuple[int, int]) -> n
         same = m_index[i] == m_index[i - 1] and np.array_equal(others[i], others[i - 1])
         keys[i] = keys[i - 1] if same else i
     return keys
-
-
-def _phi_samples(trace: Trace, functions: list[Surface], m_index: np.ndarray) -> np.ndarray:
-    """phi(t) = F(x_prev + t d) around each recorded step, all steps of one M in one call."""
-    s = np.linspace(0.0, PHI_SPAN, PHI_SAMPLES)
-    out = np.full((len(trace), PHI_SAMPLES), np.nan)
-    has = np.isfinite(trace.step) & np.isfinite(trace.direction).all(axis=1) & (trace.step > 0)
-    start = trace.previous_x
-    for m, fn in enumerate(functions):
-        rows = np.flatnonzero(has & (m_index == m))
-        if rows.size == 0:
-            continue
-        t = trace.step[rows, None] * s[None, :]  # (R, P)
-        pts = start[rows, None, :] + t[..., None] * trace.direction[rows, None, :]  # (R, P, n)
-        out[rows] = evaluate(fn, [pts[..., c] for c in range(trace.n)], t.shape)
-    return out

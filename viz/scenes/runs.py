@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._layout_math import Domain, domain_from_points, z_limits
-from ._scene import Scene, Style, Surface, _phi_samples, evaluate, frame_positions
-from ._title import mathtext
-from ._trace import Trace
+from .framing import Framing, Style
+from .limits import Domain, domain_from_points, z_limits
+from .sampling import Surface, evaluate, phi_samples
+from .scene import Scene
+from .trace import Trace
 
 __all__ = ["RUN_COLORS", "Run", "build_runs_scene"]
 
@@ -63,13 +64,7 @@ class Run:
     @property
     def status(self) -> str:
         """Why the run ended, in a word ("" if the stream returned no result)."""
-        status = getattr(self.trace.result, "status", None)
-        return "" if status is None else status.name.lower().replace("_", " ")
-
-
-def _diverged(trace: Trace) -> bool:
-    status = getattr(trace.result, "status", None)
-    return status is not None and getattr(status, "name", "") == "DIVERGED"
+        return self.trace.status.lower().replace("_", " ")
 
 
 def clip_to_domain(xy: np.ndarray, domain: Domain) -> np.ndarray:
@@ -106,12 +101,7 @@ def build_runs_scene(
     surface: Surface | None,
     *,
     title: str | None = None,
-    domain: Domain | None = None,
-    zlim: tuple[float, float] | None = None,
-    coords: tuple[int, int] = (0, 1),
-    grid: int = 60,
-    every: int = 1,
-    frames: int | None = None,
+    framing: Framing = Framing(),
     colors: Sequence[str] | None = None,
     style: Style | None = None,
 ) -> Scene:
@@ -136,20 +126,17 @@ def build_runs_scene(
     palette = tuple(colors) if colors is not None else RUN_COLORS
     if len(palette) < len(runs):
         raise ValueError(f"{len(runs)} runs need as many colours, got {len(palette)}")
-    if tuple(coords) != (0, 1) and sorted(coords) != [0, 1]:
+    coords, grid, domain, zlim = framing.coords, framing.grid, framing.domain, framing.zlim
+    if sorted(coords) != [0, 1]:
         raise ValueError(f"coords must be (0, 1) or (1, 0) for 2-variable runs, got {coords!r}")
-    if grid < 4:
-        raise ValueError(f"grid must be at least 4 points per side, got {grid!r}")
     ci, cj = coords
     style = style if style is not None else Style()
     longest = max(range(len(runs)), key=lambda r: len(runs[r]))
-    positions = frame_positions(len(runs[longest]), every=every, frames=frames)
+    positions = framing.positions(len(runs[longest]))
     if domain is None:  # a diverged run would stretch the box to its last overflow: left out
-        framed = [tr.x[: positions[-1] + 1][:, [ci, cj]] for tr in runs if not _diverged(tr)]
+        framed = [tr.x[: positions[-1] + 1][:, [ci, cj]] for tr in runs if tr.status != "DIVERGED"]
         domain = domain_from_points(np.vstack(framed or [tr.x[:1][:, [ci, cj]] for tr in runs]))
     (x0, x1), (y0, y1) = domain
-    if not (x0 < x1 and y0 < y1):
-        raise ValueError(f"domain must be ((xmin, xmax), (ymin, ymax)) with min < max, got {domain!r}")
     xs, ys = np.linspace(x0, x1, grid), np.linspace(y0, y1, grid)
     X, Y = np.meshgrid(xs, ys)
     Z = evaluate(surface, [X, Y] if (ci, cj) == (0, 1) else [Y, X], X.shape)
@@ -160,7 +147,7 @@ def build_runs_scene(
         xy = clip_to_domain(tr.x[:, [ci, cj]], domain)
         args = [xy[:, 0], xy[:, 1]] if (ci, cj) == (0, 1) else [xy[:, 1], xy[:, 0]]
         z = evaluate(surface, args, (len(tr),))
-        phi = _phi_samples(tr, [surface], np.zeros(len(tr), dtype=int))
+        phi = phi_samples(tr, [surface], np.zeros(len(tr), dtype=int))
         end = int(np.argmax(index == len(tr) - 1)) if index[-1] == len(tr) - 1 else len(positions)
         for a in (index, xy, z, phi):
             a.flags.writeable = False
@@ -169,13 +156,11 @@ def build_runs_scene(
     if zlim is None:
         shown = np.concatenate([run.z[: run.index[-1] + 1] for run in built])
         zlim = z_limits(Z, [Z], shown)
-    elif not zlim[0] < zlim[1]:
-        raise ValueError(f"zlim must be (low, high) with low < high, got {zlim!r}")
     main = built[longest]
     n_main = len(main.trace)
     names = (f"$x_{{{ci + 1}}}$", f"$x_{{{cj + 1}}}$")
     return Scene(trace=main.trace, frames=positions, coords=(ci, cj), xs=xs, ys=ys, domain=domain,
                  zlim=(float(zlim[0]), float(zlim[1])), m_index=np.zeros(n_main, dtype=int), Ms=(np.nan,),
                  grid_key=np.zeros(n_main, dtype=int), grids={0: Z}, heights=main.z[None, :], phi=main.phi,
-                 title=mathtext(title) if title else "", axis_names=names,
+                 title=title or "", axis_names=names,
                  style=style, runs=tuple(built))

@@ -1,4 +1,4 @@
-"""Fixed framing: the domain from the trajectory, the z-range, axis limits, decade axes, even pixels.
+"""Fixed limits: the domain from the trajectory, the z-range, axis limits (plain numpy).
 
 Everything here is decided once per animation, so nothing on screen jumps between frames.
 """
@@ -6,13 +6,10 @@ Everything here is decided once per animation, so nothing on screen jumps betwee
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-__all__ = ["decade_axis", "domain_from_points", "even_figsize", "log10", "log_floor", "value_limits",
-           "z_limits"]
+__all__ = ["Domain", "domain_from_points", "log10", "log_floor", "value_limits", "z_limits"]
 
 Domain = tuple[tuple[float, float], tuple[float, float]]
 
@@ -93,34 +90,10 @@ def value_limits(values: np.ndarray, *, log: bool) -> tuple[float, float]:
     return lo - m, hi + m
 
 
-def even_figsize(figsize: tuple[float, float], dpi: float) -> tuple[float, float]:
-    """`figsize` nudged so that both pixel dimensions are even integers.
-
-    H.264 in yuv420p (what slides and browsers play) needs even dimensions; fixing it once here
-    keeps PNG, GIF and MP4 frames the same size.
-    """
-    w, h = (2 * max(1, round(s * dpi / 2)) for s in figsize)
-    return w / dpi, h / dpi
-
-
 def log10(values: np.ndarray) -> np.ndarray:
     """log10, with zeros and negatives quietly NaN or -inf (they are lifted or hidden)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.log10(values)
-
-
-def decade_axis(ax: Any, limits: tuple[float, float]) -> None:
-    """A linear axis of log10 values, labelled as powers of ten.
-
-    Looks like a log axis, but its transform is affine: matplotlib re-transforms every point of
-    a line on a log axis at each draw, which made the long gradient-norm curve expensive.
-    """
-    lo, hi = np.log10(limits)
-    if np.ceil(lo) > np.floor(hi):  # no whole decade inside: reach down to one, for a labelled tick
-        lo = float(np.floor(lo))
-    ax.set_ylim(lo, hi)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True, min_n_ticks=2))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{int(round(v))}}}$"))
 
 
 def log_floor(values: np.ndarray) -> float:

@@ -1,6 +1,6 @@
-"""`NetworkAnimator`: a network's output surface morphing over training, beside its loss curve.
+"""`NetworkFigure`: a network's output surface morphing over training, beside its loss curve.
 
-`Animator` draws one fixed surface with a moving point. Here the surface itself moves: frame by
+The surface figure draws one fixed surface with a moving point. Here the surface itself moves: frame by
 frame, ``z = net(x1, x2; theta_k)`` for the parameters theta_k of the drawn iterate, one forward
 pass over the grid points (and the training points) through a plain ``predict(theta, P)``
 callable, so viz never sees the network. The new heights go into the same `Poly3DCollection`
@@ -17,7 +17,6 @@ several times what the surface does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import contourpy
@@ -27,16 +26,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from mpl_toolkits.mplot3d.art3d import Line3DCollection, Poly3DCollection
 
-from ._animator import Animator, read_limit
-from ._figure import sized_figure
-from ._glyph_text import GlyphText
-from ._layout_math import Domain, value_limits
-from ._lines3d import ProjectedLine3D
-from ._network_scene import _DEFAULT_CMAP, Kind, NetworkScene, Predict, build_network_scene, surface_cells
-from ._scene import Style
-from ._trace import collect
+from ..scenes import NetworkScene, surface_cells
+from ..scenes.limits import value_limits
+from .base import CachedFigure
+from .glyph_text import GlyphText
+from .lines3d import ProjectedLine3D
+from .title import plain_or_math
 
-__all__ = ["NetworkAnimator", "NetworkFigure"]
+__all__ = ["NetworkFigure"]
 
 CLASS_COLORS = ("#2166ac", "#b2182b")  # the two ends of RdBu_r, the classifier's colormap
 LOSS_COLOR = "#1f77b4"
@@ -50,7 +47,7 @@ _RECT_LOSS = (0.62, 0.08, 0.33, 0.24)
 _Z_SURFACE, _Z_STEMS, _Z_POINTS, _Z_BOUNDARY, _Z_LINE = 1, 2, 3, 4, 20
 
 
-class NetworkFigure:
+class NetworkFigure(CachedFigure):
     """The figure and its artists for one `NetworkScene` (created once, mutated per frame).
 
     Parameters
@@ -69,15 +66,9 @@ class NetworkFigure:
     """
 
     def __init__(self, scene: NetworkScene, figure: Figure | None = None):
-        self.scene = scene
-        self.figure, figsize = sized_figure(scene.style, figure)
-        self._font = max(4.0, 10.0 * figsize[1] / 7.2)
+        super().__init__(scene, figure)
         self._norm = Normalize(*scene.zlim)
         self._grid_x, self._grid_y = np.meshgrid(scene.xs, scene.ys)
-        self._bg: Any = None
-        self._bg_key: tuple[float, ...] | None = None
-        self._bg_pixels: np.ndarray | None = None
-        self._bg_token = 0
         self.residuals: np.ndarray | None = None
         self._build()
 
@@ -86,7 +77,7 @@ class NetworkFigure:
         sc, fig, fs = self.scene, self.figure, self._font
         fig.patch.set_facecolor("white")
         if sc.title:
-            fig.suptitle(sc.title, fontsize=1.25 * fs, y=0.985, va="top")
+            fig.suptitle(plain_or_math(sc.title), fontsize=1.25 * fs, y=0.985, va="top")
         self.headline = GlyphText(0.5, 0.925, transform=fig.transFigure, fontsize=1.05 * fs, ha="center",
                                   va="top", box=False, zorder=_Z_LINE)
         fig.add_artist(self.headline)
@@ -214,15 +205,11 @@ class NetworkFigure:
                              tol=_BEND_TOLERANCE * (hi - lo))
 
     # -- per frame ------------------------------------------------------------------------------
-    def __len__(self) -> int:
-        return len(self.scene)
-
     def update(self, frame: int) -> list[Any]:
         """Move every artist to `frame`: the network's surface, image, residuals or boundary, the
         loss curve and the headline. Returns the artists that changed."""
+        self._check_frame(frame)
         sc = self.scene
-        if not 0 <= frame < len(sc):
-            raise IndexError(f"frame {frame} out of range: the animation has {len(sc)} frames")
         i = int(sc.frames[frame])
         Z, at_points = sc.values(i)
         self.cells = self._cells(Z)
@@ -248,29 +235,8 @@ class NetworkFigure:
         self.headline.set_text(text)
         return list(self._dynamic)
 
-    # -- pixels ----------------------------------------------------------------------------------
-    def render(self, frame: int, *, copy: bool = True) -> np.ndarray:
-        """Draw `frame` and return its RGBA pixels, shape (height, width, 4).
-
-        The static layers are drawn once (per figure size) and kept as a pixel background; each
-        frame restores it and draws the moving artists over it.
-        """
-        self.update(frame)
-        canvas = self.figure.canvas
-        key = self.figure.bbox.bounds
-        if key != self._bg_key:
-            for artist in self._dynamic:
-                artist.set_visible(False)
-            canvas.draw()
-            self._bg = canvas.copy_from_bbox(self.figure.bbox)
-            self._bg_pixels = np.asarray(canvas.buffer_rgba()).copy()
-            self._bg_key = key
-            self._bg_token += 1
-            for artist in self._dynamic:
-                artist.set_visible(True)
-        else:
-            canvas.restore_region(self._bg)
-        renderer = canvas.get_renderer()
+    # -- pixels (see CachedFigure.render) -----------------------------------------------------
+    def _draw_moving(self, renderer: Any) -> None:
         for artist in self._dynamic2d:
             artist.draw(renderer)
         for artist in self._dynamic3d:
@@ -278,21 +244,6 @@ class NetworkFigure:
                 artist.do_3d_projection()  # what Axes3D.draw does first for collections
             artist.draw(renderer)
         self.headline.draw(renderer)
-        pixels = np.asarray(canvas.buffer_rgba())
-        return pixels.copy() if copy else pixels
-
-    @property
-    def background(self) -> tuple[int, np.ndarray | None]:
-        """``(token, pixels)`` of the static layers behind the last `render` (for the PNG encoder)."""
-        return self._bg_token, self._bg_pixels
-
-    def close(self) -> None:
-        """Release the figure (and its pyplot window, if it has one)."""
-        if self.figure.canvas.manager is not None:
-            import matplotlib.pyplot as plt
-
-            plt.close(self.figure)
-        self.figure.clear()
 
 
 def _boundary(xs: np.ndarray, ys: np.ndarray, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -303,79 +254,3 @@ def _boundary(xs: np.ndarray, ys: np.ndarray, Z: np.ndarray) -> tuple[np.ndarray
         return np.empty(0), np.empty(0)
     line = np.concatenate(pieces)
     return line[:, 0], line[:, 1]
-
-
-class NetworkAnimator(Animator):
-    """Animate a network's training: its output surface over the input plane, morphing epoch by epoch.
-
-    For a 2-input regression the surface is the network's output z = net(x1, x2) with the
-    training targets as points above their inputs, each tied to the surface by its residual;
-    for a 2-input classifier it is the probability of class 1, with the training points coloured
-    by class on the floor and the decision boundary p = 1/2. A top view and the loss curve
-    complete the figure; the headline gives the epoch, the loss and (classifier) the accuracy.
-    Export and live view work as for `Animator` (PNG frames, GIF, MP4, ``show``).
-
-    Parameters
-    ----------
-    iterates : iterable
-        The training run: records with ``k, x, fun, grad`` where ``x`` is the flat parameter
-        vector (e.g. ``adam(*mlp.objective(X, y), mlp.params)``). Read lazily, up to `frames`.
-    predict : callable
-        ``predict(theta, P) -> values`` of shape (M,) or (M, 1) for input rows P of shape (M, 2):
-        the network's output (regression) or its probability of class 1 (classification), e.g.
-        ``lambda theta, P: mlp.predict(P, theta)[:, 0]``.
-    X : ndarray, shape (N, 2)
-        Training inputs.
-    y : ndarray, shape (N,)
-        Training targets, or class labels 0/1.
-    kind : {"regression", "classification"}
-    title : str, optional
-        Static title (LaTeX allowed in ``$...$``).
-    domain : ((xmin, xmax), (ymin, ymax)), optional
-        The input square shown; default: a square around the training inputs.
-    zlim : (low, high), optional
-        Height range (classification: always (0, 1)); default: the targets and the network's
-        values over the run (sampled frames, outer 0.5% left out).
-    frames, every, figsize, dpi :
-        As for `Animator`.
-    view : (float, float)
-        Camera elevation and azimuth in degrees.
-    cmap : str, optional
-        Colormap (default viridis for regression, RdBu_r for probabilities).
-    alpha : float
-        Surface opacity.
-    surface_count : int
-        Polygons per side of the 3D surface where it is smooth.
-    refine : int
-        Where the surface bends sharply within a polygon (a classifier's cliff), that polygon
-        is split into refine x refine; the network is evaluated on the fine grid of
-        ``surface_count * refine + 1`` points per side (the top view shows them all).
-    step_name : str
-        What one iterate is, for the headline and the loss axis.
-
-    Notes
-    -----
-    Per frame, the network is evaluated once on the fine grid and the N training points; a run keeps its
-    iterates as a `Trace` (one parameter vector per iterate: 300 epochs of a 400-weight network
-    are under 1 MB) and a few frames of network values, never images, so memory does not grow
-    with the number of frames exported.
-    """
-
-    def __init__(self, iterates: Iterable[Any], predict: Predict, X: np.ndarray, y: np.ndarray, *,
-                 kind: Kind = "regression", title: str | None = None, domain: Domain | None = None,
-                 zlim: tuple[float, float] | None = None, frames: int | None = None,
-                 every: int = 1, figsize: tuple[float, float] = (12.8, 7.2), dpi: float = 100.0,
-                 view: tuple[float, float] = (30.0, -60.0), cmap: str | None = None, alpha: float = 0.8,
-                 surface_count: int = 24, refine: int = 4, step_name: str = "epoch"):
-        if not callable(predict):
-            raise ValueError(f"predict must be a callable predict(theta, P), got {predict!r}")
-        limit = read_limit(frames, every, figsize, dpi)
-        if kind not in _DEFAULT_CMAP:
-            raise ValueError(f"kind must be 'regression' or 'classification', got {kind!r}")
-        trace = collect(iterates, limit=limit)
-        style = Style(figsize=tuple(figsize), dpi=float(dpi), cmap=cmap or _DEFAULT_CMAP[kind], alpha=alpha,
-                      elev=view[0], azim=view[1], surface_count=surface_count)
-        self.scene = build_network_scene(trace, predict, X, y, kind=kind, title=title, domain=domain,
-                                         zlim=zlim, refine=refine, every=every, frames=frames,
-                                         step_name=step_name, style=style)
-        self._view = None

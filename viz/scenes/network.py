@@ -9,26 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 
-from ._layout_math import Domain, domain_from_points, value_limits
-from ._scene import Style, _SliceGrids, frame_positions
-from ._title import mathtext
-from ._trace import Trace
+from .framing import Framing, Style
+from .limits import Domain, domain_from_points, value_limits
+from .sampling import LazyGrids
+from .trace import Trace
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-    from ._network import NetworkFigure
-
-__all__ = ["NetworkScene", "build_network_scene", "surface_cells"]
+__all__ = ["DEFAULT_CMAP", "Kind", "NetworkScene", "Predict", "build_network_scene", "surface_cells"]
 
 Kind = Literal["regression", "classification"]
 Predict = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
-_DEFAULT_CMAP = {"regression": "viridis", "classification": "RdBu_r"}
+DEFAULT_CMAP = {"regression": "viridis", "classification": "RdBu_r"}
 _ZLIM_SAMPLE_FRAMES = 24
 
 
@@ -59,7 +54,7 @@ class NetworkScene:
     refine : int
         Fine grid cells per side of one coarse surface polygon (see `surface_cells`).
     title : str
-        Static title, mathtext-safe.
+        Static title (LaTeX allowed in ``$...$``).
     step_name : str
         What one iterate is called in the headline ("epoch").
     style : Style
@@ -94,12 +89,6 @@ class NetworkScene:
         keys = sorted({int(self.frames[p]) for p in positions})
         return replace(self, outputs={k: np.asarray(self.outputs[k]) for k in keys})
 
-    def make_figure(self, figure: Figure | None = None) -> NetworkFigure:
-        """The figure and artists drawing this scene."""
-        from ._network import NetworkFigure  # the figure module imports this one
-
-        return NetworkFigure(self, figure)
-
 
 def _network_values(predict: Predict, theta: np.ndarray, points: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
@@ -110,22 +99,14 @@ def _network_values(predict: Predict, theta: np.ndarray, points: np.ndarray) -> 
     return out.ravel()
 
 
-def _title_text(title: str | None) -> str:
-    # plain words stay words; only text with $...$ math goes through the mathtext repair
-    if not title:
-        return ""
-    return mathtext(title) if "$" in title else title
-
-
 def build_network_scene(trace: Trace, predict: Predict, X: np.ndarray, y: np.ndarray, *,
-                        kind: Kind = "regression", title: str | None = None, domain: Domain | None = None,
-                        zlim: tuple[float, float] | None = None, refine: int = 4, every: int = 1,
-                        frames: int | None = None, step_name: str = "epoch", style: Style | None = None
+                        kind: Kind = "regression", title: str | None = None,
+                        framing: Framing = Framing(), refine: int = 4, step_name: str = "epoch", style: Style | None = None
                         ) -> NetworkScene:
     """Check the data, fix the framing and return the `NetworkScene` (see `NetworkAnimator`)."""
-    if kind not in _DEFAULT_CMAP:
+    if kind not in DEFAULT_CMAP:
         raise ValueError(f"kind must be 'regression' or 'classification', got {kind!r}")
-    style = style if style is not None else Style(cmap=_DEFAULT_CMAP[kind], surface_count=24)
+    style = style if style is not None else Style(cmap=DEFAULT_CMAP[kind], surface_count=24)
     X = np.array(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
         raise ValueError(f"X must be the training inputs, shape (N, 2) with N >= 1; got {X.shape}")
@@ -144,15 +125,13 @@ def build_network_scene(trace: Trace, predict: Predict, X: np.ndarray, y: np.nda
         raise ValueError(f"surface_count must be at least 2 polygons per side, got {style.surface_count!r}")
     grid = style.surface_count * refine + 1  # the fine grid: refine x refine cells per coarse one
 
-    positions = frame_positions(len(trace), every=every, frames=frames)
-    dom = domain if domain is not None else domain_from_points(X, pad=0.06)
+    positions = framing.positions(len(trace))
+    dom = framing.domain if framing.domain is not None else domain_from_points(X, pad=0.06)
     (x0, x1), (y0, y1) = dom
-    if not (x0 < x1 and y0 < y1):
-        raise ValueError(f"domain must be ((xmin, xmax), (ymin, ymax)) with min < max, got {dom!r}")
     xs, ys = np.linspace(x0, x1, grid), np.linspace(y0, y1, grid)
     G1, G2 = np.meshgrid(xs, ys)
     points = np.vstack([np.column_stack([G1.ravel(), G2.ravel()]), X])
-    outputs = _SliceGrids(lambda i: _network_values(predict, trace.x[i], points), positions)
+    outputs = LazyGrids(lambda i: _network_values(predict, trace.x[i], points), positions)
 
     first = outputs[int(positions[0])]  # evaluated now, so a wrong predict fails at the call
     if kind == "classification":
@@ -160,17 +139,15 @@ def build_network_scene(trace: Trace, predict: Predict, X: np.ndarray, y: np.nda
             raise ValueError("classification: predict must return probabilities in [0, 1] "
                              "(apply the sigmoid, or take the softmax column of class 1)")
         limits = (0.0, 1.0)
-    elif zlim is not None:
-        limits = zlim
+    elif framing.zlim is not None:
+        limits = framing.zlim
     else:
         sample = positions[np.linspace(0, len(positions) - 1, _ZLIM_SAMPLE_FRAMES).astype(int)]
         seen = [y] + [np.nanquantile(outputs[int(i)], (0.005, 0.995)) for i in dict.fromkeys(sample.tolist())]
         limits = value_limits(np.concatenate(seen), log=False)
-    if not limits[0] < limits[1]:
-        raise ValueError(f"zlim must be (low, high) with low < high, got {limits!r}")
     return NetworkScene(trace=trace, frames=positions, kind=kind, X=X, y=y, xs=xs, ys=ys, domain=dom,
                         zlim=(float(limits[0]), float(limits[1])), outputs=outputs,
-                        refine=refine, title=_title_text(title), step_name=step_name, style=style)
+                        refine=refine, title=title or "", step_name=step_name, style=style)
 
 
 def surface_cells(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, *, step: int, tol: float) -> np.ndarray:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
-__all__ = ["mathtext", "renders"]
+__all__ = ["figure_title", "mathtext", "plain_or_math", "renders", "shrink_to"]
 
 _CASES = re.compile(r"\\begin\{cases\}(.*?)\\end\{cases\}", re.DOTALL)
 # Commands mathtext does not know but that only affect spacing or style: dropping them is safe.
@@ -72,3 +73,25 @@ def mathtext(latex: str) -> str:
     if renders(repaired):
         return repaired
     return text.replace("$", "")
+
+
+def figure_title(title: str, note: str = "") -> str:
+    """A scene's title as the figure shows it: `title` made mathtext-safe, `note` on a line below."""
+    text = mathtext(title) if title else ""
+    if note:
+        text += ("\n" if text else "") + note
+    return text
+
+
+def plain_or_math(title: str) -> str:
+    """`title` with plain words kept as words: only text with ``$...$`` math is repaired."""
+    if not title:
+        return ""
+    return mathtext(title) if "$" in title else title
+
+
+def shrink_to(text: Any, width: float, renderer: Any) -> None:
+    """Reduce `text`'s font size, once, until it is at most `width` pixels wide."""
+    actual = text.get_window_extent(renderer).width
+    if actual > width:
+        text.set_fontsize(text.get_fontsize() * width / actual)

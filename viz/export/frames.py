@@ -25,10 +25,11 @@ from typing import Any
 
 import numpy as np
 
-from ._figure import SceneFigure
-from ._png import BandedPngEncoder, write_atomic
-from ._progress import progress
-from ._scene import Scene
+from ..figures import CachedFigure, figure_for
+from ..scenes import Scene
+from .atomic import write_atomic
+from .png import BandedPngEncoder
+from .progress import progress
 
 __all__ = ["ExportInterrupted", "FrameExport", "export_frames", "export_frames_parallel", "frame_name",
            "frames_tex", "prepare_directory"]
@@ -133,7 +134,7 @@ def _say(message: str, quiet: bool) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def export_frames(view: SceneFigure, directory: str | os.PathLike[str], *, overwrite: bool = False,
+def export_frames(view: CachedFigure, directory: str | os.PathLike[str], *, overwrite: bool = False,
                   quiet: bool = False, tex: bool = True, fps: float = 10.0) -> FrameExport:
     """Render every frame of `view` in this process and write the PNGs to `directory`.
 
@@ -173,7 +174,7 @@ def _render_chunk(scene: Scene, positions: Sequence[int], directory: str, total:
     Runs in another process (or on another machine); it receives only plain data. In the
     default pool it stops after the current frame once the parent asks (Ctrl-C).
     """
-    view = scene.make_figure()  # an off-screen Agg figure: no backend or display involved
+    view = figure_for(scene)  # an off-screen Agg figure: no backend or display involved
     encoder = BandedPngEncoder(dpi=view.figure.dpi)
     w = h = written = 0
     for frame in positions:
