@@ -79,7 +79,7 @@ class Animator:
     alpha : float
         Surface opacity.
     colors : sequence of str, optional
-        One colour per run of a mapping (default: `viz._runs.RUN_COLORS`, chosen to stand out on
+        One colour per run of a mapping (default: `viz.scenes.RUN_COLORS`, chosen to stand out on
         viridis).
 
     Notes
