@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from .export import FrameExport, export_frames, export_frames_parallel, gif_writer, mp4_writer, write_movie
 from .figures import CachedFigure, figure_for
-from .live import Player, default_frames_dir, has_display, live_figsize
+from .live import default_frames_dir, has_display, open_window
 from .scenes import Framing, Style, Trace, build_runs_scene, build_scene, collect
 from .scenes.limits import Domain
 
@@ -81,6 +81,19 @@ class Animator:
     colors : sequence of str, optional
         One colour per run of a mapping (default: `viz.scenes.RUN_COLORS`, chosen to stand out on
         viridis).
+
+    Attributes
+    ----------
+    framing : Framing
+        The framing options above (domain, zlim, coords, grid, frames, every, figsize, dpi),
+        checked once here; `remake` starts from it.
+    scene : Scene
+        Everything the frames draw, as plain data.
+
+    Raises
+    ------
+    ValueError
+        For an option out of range (one line naming it) or a stream that cannot be drawn.
 
     Notes
     -----
@@ -324,18 +337,8 @@ class Animator:
                   f"{result.count} frames to {result.directory.resolve()}/ instead of showing them.",
                   file=sys.stdout, flush=True)
             return result
-        import matplotlib.pyplot as plt
-
-        st = self.scene.style
-        fig = plt.figure(figsize=live_figsize(st.pixel_figsize), dpi=st.dpi)
-        if fig.canvas.manager is not None:
-            fig.canvas.manager.set_window_title("optviz")
-        player = Player(self, fig, rerun=rerun, params=params, fps=1000.0 / interval, repeat=repeat,
-                        save_dir=save_dir, lecture_dpi=lecture_dpi)
-        fig._optviz_player = player  # keep it (its timer and widgets) alive as long as the window
-        player.start()
-        plt.show(block=block)
-        return player
+        return open_window(self, interval=interval, repeat=repeat, block=block, rerun=rerun, params=params,
+                           save_dir=save_dir, lecture_dpi=lecture_dpi)
 
     def close(self) -> None:
         """Release the off-screen figure."""

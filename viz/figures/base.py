@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ..scenes import Style
 
@@ -71,6 +72,28 @@ class CachedFigure:
     def update(self, frame: int) -> list[Any]:
         """Move the artists to `frame`; returns the artists that change per frame."""
         raise NotImplementedError
+
+    def _add_axes3d(self, rect: tuple[float, ...], names: tuple[str, str], zlabel: str) -> Any:
+        """The 3D panel at `rect`: the scene's fixed domain and z-range, axis labels, its camera.
+
+        Drawn above its neighbours (zorder 1) with no background patch, which would paint over
+        them when the panel is re-drawn alone; moving artists keep their zorder
+        (``computed_zorder=False``), so a cached frame is drawn as a full one.
+        """
+        sc, fs = self.scene, self._font
+        ax = self.figure.add_axes(rect, projection="3d", computed_zorder=False)
+        ax.patch.set_visible(False)
+        ax.set_zorder(1)
+        (x0, x1), (y0, y1) = sc.domain
+        ax.set(xlim=(x0, x1), ylim=(y0, y1), zlim=sc.zlim)
+        ax.set_xlabel(names[0], fontsize=fs, labelpad=-0.2 * fs)
+        ax.set_ylabel(names[1], fontsize=fs, labelpad=-0.2 * fs)
+        ax.set_zlabel(zlabel, fontsize=fs, labelpad=-0.2 * fs)
+        ax.tick_params(labelsize=0.75 * fs, pad=-0.1 * fs)
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+            axis.set_major_locator(MaxNLocator(5))
+        ax.view_init(elev=sc.style.elev, azim=sc.style.azim)
+        return ax
 
     def _check_frame(self, frame: int) -> None:
         if not 0 <= frame < len(self.scene):

@@ -23,7 +23,6 @@ import contourpy
 import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 from mpl_toolkits.mplot3d.art3d import Line3DCollection, Poly3DCollection
 
 from ..scenes import NetworkScene, surface_cells
@@ -90,20 +89,8 @@ class NetworkFigure(CachedFigure):
 
     def _build_3d(self) -> None:
         sc, fs = self.scene, self._font
-        ax = self.figure.add_axes(_RECT_3D, projection="3d", computed_zorder=False)
-        ax.patch.set_visible(False)
-        ax.set_zorder(1)
-        (x0, x1), (y0, y1) = sc.domain
-        ax.set(xlim=(x0, x1), ylim=(y0, y1), zlim=sc.zlim)
-        ax.set_xlabel("$x_1$", fontsize=fs, labelpad=-0.2 * fs)
-        ax.set_ylabel("$x_2$", fontsize=fs, labelpad=-0.2 * fs)
-        ax.set_zlabel("P(class 1)" if self._classifier else "network output", fontsize=fs,
-                      labelpad=-0.2 * fs)
-        ax.tick_params(labelsize=0.75 * fs, pad=-0.1 * fs)
-        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
-            axis.set_major_locator(MaxNLocator(5))
-        ax.view_init(elev=sc.style.elev, azim=sc.style.azim)
-        self.ax3d = ax
+        ax = self.ax3d = self._add_axes3d(_RECT_3D, ("$x_1$", "$x_2$"),
+                                          "P(class 1)" if self._classifier else "network output")
         self.cells = self._cells(np.zeros((len(sc.ys), len(sc.xs))))  # a placeholder until `update`
         self.surface = Poly3DCollection(self.cells, cmap=sc.style.cmap,
                                         norm=self._norm, alpha=sc.style.alpha, linewidths=0.03 * fs,

@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from ..scenes import PHI_SAMPLES, PHI_SPAN, Scene
 from ..scenes.limits import log10, log_floor, value_limits
@@ -22,26 +21,13 @@ from .axes import decade_axis
 from .base import CachedFigure
 from .glyph_text import GlyphText
 from .layers import constraint_layers, surface_layers
-from .layout import (
-    F_COLOR,
-    GRAD_COLOR,
-    OBJ_COLOR,
-    PATH_COLOR,
-    POINT_COLOR,
-    RECT_3D,
-    RECT_CONTOUR,
-    RECT_LOG,
-    RECT_PHI,
-    RECT_VALUES,
-    VIOL_COLOR,
-    Z_LABEL,
-    Z_PATH,
-    Z_POINT,
-)
+from .layout import (F_COLOR, GRAD_COLOR, OBJ_COLOR, PATH_COLOR, POINT_COLOR, RECT_3D, RECT_CONTOUR, RECT_LOG,
+                     RECT_PHI, RECT_VALUES, VIOL_COLOR, Z_LABEL, Z_PATH, Z_POINT)
 from .lines3d import add_line3d
 from .title import figure_title, shrink_to
 
 __all__ = ["SceneFigure"]
+
 
 class SceneFigure(CachedFigure):
     """The figure and its artists for one `Scene`.
@@ -80,19 +66,7 @@ class SceneFigure(CachedFigure):
         if title:
             self._title = fig.suptitle(title, fontsize=1.25 * fs, y=0.985, va="top")
             self._fit_title()
-        ax = fig.add_axes(RECT_3D, projection="3d", computed_zorder=False)
-        ax.patch.set_visible(False)  # its rectangle would paint over neighbours when re-drawn alone
-        ax.set_zorder(1)
-        (x0, x1), (y0, y1) = sc.domain
-        ax.set(xlim=(x0, x1), ylim=(y0, y1), zlim=sc.zlim)
-        ax.set_xlabel(sc.axis_names[0], fontsize=fs, labelpad=-0.2 * fs)
-        ax.set_ylabel(sc.axis_names[1], fontsize=fs, labelpad=-0.2 * fs)
-        ax.set_zlabel("F" if sc.trace.is_penalty else "f", fontsize=fs, labelpad=-0.2 * fs)
-        ax.tick_params(labelsize=0.75 * fs, pad=-0.1 * fs)
-        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
-            axis.set_major_locator(MaxNLocator(5))
-        ax.view_init(elev=sc.style.elev, azim=sc.style.azim)
-        self.ax3d = ax
+        self.ax3d = self._add_axes3d(RECT_3D, sc.axis_names, "F" if sc.trace.is_penalty else "f")
         self._build_paths3d()
         self._build_contour()
         self._build_paths2d()
@@ -106,7 +80,7 @@ class SceneFigure(CachedFigure):
         self.path3d = add_line3d(ax, color=PATH_COLOR, lw=0.22 * fs, zorder=Z_PATH)
         self.drop3d = add_line3d(ax, color=PATH_COLOR, lw=0.1 * fs, ls=":", zorder=Z_PATH)
         self.point3d = add_line3d(ax, marker="o", ls="none", color=POINT_COLOR, mec="black", mew=0.06 * fs,
-                               ms=0.8 * fs, zorder=Z_POINT)
+                                  ms=0.8 * fs, zorder=Z_POINT)
         self.label3d = GlyphText(0.02, 0.98, transform=ax.transAxes, fontsize=0.95 * fs, zorder=Z_LABEL)
         ax.add_artist(self.label3d)
 
