@@ -25,7 +25,9 @@ from PIL import Image
 
 BASELINES = Path(__file__).parent / "baseline"
 UPDATE = os.environ.get("OPTVIZ_UPDATE_BASELINES", "") not in ("", "0")
-TOLERANCE = 2.0  # RMS over RGB, 0-255: anti-aliasing noise passes, a moved line or label does not
+# RMS over RGB, 0-255. The same libraries draw the same pixels (RMS 0); drawing the 3D path 0.08
+# points wider measured RMS 0.6 on the penalty frames, so this catches a change that small.
+TOLERANCE = 0.25
 FRAMES = 7  # exported per case; the first, middle and last are compared
 SMALL = ["--frames", str(FRAMES), "--dpi", "50", "--size", "6.4", "3.6", "--no-show", "--quiet"]  # 320x180 px
 
