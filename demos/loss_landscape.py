@@ -43,7 +43,7 @@ from demos._mlp_data import (
     weight_indices,
 )
 from optimizers import MLP
-from viz import Animator, Plane, filter_normalized_direction, pca_directions
+from viz import Animator, Framing, Plane, filter_normalized_direction, pca_directions
 
 LAYERS = [2, 16, 16, 1]
 # (optimizer, learning rate, epochs) when the flags leave them open
@@ -72,7 +72,8 @@ def _settings(args: argparse.Namespace) -> tuple[str, float, int]:
 
 def _shown(args: argparse.Namespace, epochs: int) -> int:
     """Iterates the animation will draw (the plane is fitted to those, not to unseen ones)."""
-    return epochs + 1 if args.frames is None else min(epochs + 1, (args.frames - 1) * args.every + 1)
+    needed = Framing(frames=args.frames, every=args.every).read_limit
+    return epochs + 1 if needed is None else min(epochs + 1, needed)
 
 
 def _named(animator: Animator, names: tuple[str, str]) -> Animator:

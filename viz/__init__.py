@@ -1,56 +1,43 @@
 """viz: animate optimizer iterates on 3D surfaces and export lecture-ready frames, GIF and MP4.
 
 Imports numpy and matplotlib only (never sympy): the functions drawn are plain vectorized callables.
+A frame is made in one direction, one sub-package each: ``scenes`` (iterates collected into a
+`Trace`, then plain data: domain, grids, per-frame positions), ``figures`` (artists created once,
+moved per frame), ``export`` (PNG frames, GIF, MP4) and ``live`` (the window, notebooks), with
+the animators on top.
+
+The API:
+
+- `Animator`: one run (or a mapping of runs) on the surface of the function it minimizes.
+- `NetworkAnimator`: a network's output surface morphing over its training.
+- `Player`: what drives the live window of ``Animator.show`` (returned by it).
+- `Framing`: the framing options (domain, zlim, coords, grid, frames, every, figsize, dpi), checked.
+- `collect`, `Trace`: an iterate stream drained into plain arrays.
+- `Plane`, `filter_normalized_direction`, `pca_directions`: loss landscapes over a plane of parameters.
+- `to_jshtml`: the animation as an HTML player for notebooks; `has_display`: can a window open?
+- `FrameExport`: what a frame export wrote.
+- `ExportInterrupted` (Ctrl-C during an export), `FFmpegNotFoundError` (MP4 without ffmpeg).
 """
 
 from ._animator import Animator
-from ._figure import SceneFigure
-from ._frames import ExportInterrupted, FrameExport, export_frames, export_frames_parallel, frame_name
-from ._landscape import Plane, filter_normalized_direction, pca_directions
-from ._live import has_display, to_jshtml
-from ._movie import FFmpegNotFoundError, find_ffmpeg, gif_writer, mp4_writer, write_movie
-from ._network import NetworkAnimator, NetworkFigure
-from ._network_scene import NetworkScene
-from ._player import Player
-from ._png import BandedPngEncoder, encode_png
-from ._runs import RUN_COLORS, Run, build_runs_scene
-from ._runs_figure import RunsFigure
-from ._scene import Scene, Style, build_scene
-from ._title import mathtext
-from ._trace import Trace, collect
+from ._network_animator import NetworkAnimator
+from .export import ExportInterrupted, FFmpegNotFoundError, FrameExport
+from .live import Player, has_display, to_jshtml
+from .scenes import Framing, Plane, Trace, collect, filter_normalized_direction, pca_directions
 
 __all__ = [
-    "RUN_COLORS",
-    "Player",
-    "Run",
-    "RunsFigure",
-    "build_runs_scene",
-    "to_jshtml",
     "Animator",
-    "BandedPngEncoder",
     "ExportInterrupted",
     "FFmpegNotFoundError",
     "FrameExport",
+    "Framing",
     "NetworkAnimator",
-    "NetworkFigure",
-    "NetworkScene",
     "Plane",
-    "Scene",
-    "SceneFigure",
-    "Style",
+    "Player",
     "Trace",
-    "build_scene",
     "collect",
-    "encode_png",
-    "export_frames",
-    "export_frames_parallel",
     "filter_normalized_direction",
-    "find_ffmpeg",
-    "frame_name",
-    "gif_writer",
     "has_display",
-    "mathtext",
-    "mp4_writer",
     "pca_directions",
-    "write_movie",
+    "to_jshtml",
 ]

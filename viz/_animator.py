@@ -13,29 +13,15 @@ import numpy as np
 from matplotlib.animation import AbstractMovieWriter
 from matplotlib.figure import Figure
 
-from ._figure import SceneFigure
-from ._frames import FrameExport, export_frames, export_frames_parallel
-from ._layout_math import Domain, even_figsize
-from ._live import default_frames_dir, has_display
-from ._movie import gif_writer, mp4_writer, write_movie
-from ._runs import build_runs_scene
-from ._scene import Scene, Style, build_scene
-from ._trace import Trace, collect
+from .export import FrameExport, export_frames, export_frames_parallel, gif_writer, mp4_writer, write_movie
+from .figures import CachedFigure, figure_for
+from .live import default_frames_dir, has_display, open_window
+from .scenes import Framing, Style, Trace, build_runs_scene, build_scene, collect
+from .scenes.limits import Domain
 
 __all__ = ["Animator"]
 
 Surface = Callable[..., np.ndarray]
-
-
-def read_limit(frames: int | None, every: int, figsize: tuple[float, float], dpi: float) -> int | None:
-    """Check the frame options; return how many iterates to read (None: all of them)."""
-    if every < 1:
-        raise ValueError(f"every must be a positive integer, got {every!r}")
-    if frames is not None and frames < 1:
-        raise ValueError(f"frames must be a positive integer, got {frames!r}")
-    if dpi <= 0 or min(figsize) <= 0:
-        raise ValueError(f"figsize and dpi must be positive, got figsize={figsize!r}, dpi={dpi!r}")
-    return None if frames is None else (frames - 1) * every + 1
 
 
 class Animator:
@@ -93,8 +79,21 @@ class Animator:
     alpha : float
         Surface opacity.
     colors : sequence of str, optional
-        One colour per run of a mapping (default: `viz._runs.RUN_COLORS`, chosen to stand out on
+        One colour per run of a mapping (default: `viz.scenes.RUN_COLORS`, chosen to stand out on
         viridis).
+
+    Attributes
+    ----------
+    framing : Framing
+        The framing options above (domain, zlim, coords, grid, frames, every, figsize, dpi),
+        checked once here; `remake` starts from it.
+    scene : Scene
+        Everything the frames draw, as plain data.
+
+    Raises
+    ------
+    ValueError
+        For an option out of range (one line naming it) or a stream that cannot be drawn.
 
     Notes
     -----
@@ -111,6 +110,9 @@ class Animator:
     >>> race = Animator({"steepest descent": gradient_descent(f, grad, x0),
     ...                  "Newton": newton(f, grad, hess, x0)}, f_xy)  # doctest: +SKIP
     """
+
+    # the constructor's keywords that `framing` holds (what `remake` passes on from it)
+    _framing_keywords: tuple[str, ...] = ("domain", "zlim", "coords", "grid", "frames", "every", "figsize", "dpi")
 
     def __init__(
         self,
@@ -137,29 +139,36 @@ class Animator:
     ):
         if surface is None and surface_of_M is None:
             raise ValueError("give the surface: a vectorized F(X, Y), or surface_of_M=lambda M: F")
-        limit = read_limit(frames, every, figsize, dpi)
-        style = Style(figsize=tuple(figsize), dpi=float(dpi), cmap=cmap, alpha=alpha, elev=view[0],
+        self.framing = Framing(domain=domain, zlim=zlim, coords=coords, grid=grid, frames=frames, every=every,
+                               figsize=figsize, dpi=dpi)
+        # What `remake` needs beside the framing: the callables and the look, as given.
+        self._options: dict[str, Any] | None = dict(
+            surface=surface, surface_of_M=surface_of_M, equalities=equalities, inequalities=inequalities,
+            title=title, view=view, turn=turn, cmap=cmap, alpha=alpha, colors=colors)
+        style = Style(figsize=self.framing.figsize, dpi=self.framing.dpi, cmap=cmap, alpha=alpha, elev=view[0],
                       azim=view[1], turn=turn)
-        self._view: SceneFigure | None = None
+        self._view: CachedFigure | None = None
+        limit = self.framing.read_limit
         if isinstance(iterates, Mapping):
             if surface_of_M is not None or equalities or inequalities:
                 raise ValueError("several runs share one plain surface: surface_of_M and constraints "
                                  "are for a single (penalty) run")
             traces = {str(name): collect(stream, limit=limit) for name, stream in iterates.items()}
-            self.scene = build_runs_scene(traces, surface, title=title, domain=domain, zlim=zlim,
-                                          coords=coords, grid=grid, every=every, frames=frames, colors=colors,
+            self.scene = build_runs_scene(traces, surface, title=title, framing=self.framing, colors=colors,
                                           style=style)
             return
         trace = collect(iterates, limit=limit)
         self.scene = build_scene(trace, surface, surface_of_M=surface_of_M, equalities=equalities,
-                                 inequalities=inequalities, title=title, domain=domain, zlim=zlim,
-                                 coords=coords, grid=grid, every=every, frames=frames, style=style)
+                                 inequalities=inequalities, title=title, framing=self.framing, style=style)
 
     @classmethod
-    def from_scene(cls, scene: Scene) -> Animator:
-        """An animator for a ready `Scene` (plain data, e.g. received by a worker process)."""
+    def from_scene(cls, scene: Any) -> Animator:
+        """An animator for a ready scene (plain data, e.g. received by a worker process).
+
+        It draws and exports like any other, but has no callables, so it cannot be `remake`-d.
+        """
         self = cls.__new__(cls)
-        self.scene, self._view = scene, None
+        self.scene, self._view, self._options = scene, None, None
         return self
 
     # -- the figure -----------------------------------------------------------------------------
@@ -179,10 +188,10 @@ class Animator:
         return {"": self.scene.trace}
 
     @property
-    def view(self) -> SceneFigure:
+    def view(self) -> CachedFigure:
         """The figure and its artists (created on first use, off-screen)."""
         if self._view is None:
-            self._view = self.scene.make_figure()
+            self._view = figure_for(self.scene)
         return self._view
 
     @property
@@ -260,26 +269,25 @@ class Animator:
         return write_movie(self.view, path, writer, quiet=quiet)
 
     # -- live -----------------------------------------------------------------------------------
-    def __new__(cls, *args: Any, **kwargs: Any) -> Animator:
-        # Remember the constructor's arguments, so the live window can make the same animator
-        # for a restarted run (`remake`); ``from_scene`` passes none and cannot be remade.
-        self = super().__new__(cls)
-        kwargs = {k: v for k, v in kwargs.items() if k != "iterates"}
-        self._made_with = (args[1:], kwargs) if args or kwargs else None
-        return self
+    @property
+    def can_remake(self) -> bool:
+        """True when the animator holds its callables (not made by `from_scene`), so `remake` works."""
+        return self._options is not None
 
     def remake(self, iterates: Iterable[Any], **changes: Any) -> Animator:
-        """The same animator (class, surface, options) for other `iterates`, with `changes` applied.
+        """The same animator (class, callables, framing, look) for other `iterates`, with `changes`
+        applied: framing fields (``domain=``, ``zlim=``, ...) replace those of `framing`, others
+        (``view=``, ``title=``, ...) the constructor's options.
 
         Raises
         ------
         ValueError
             The animator was made with `from_scene`: there are no callables to evaluate.
         """
-        if getattr(self, "_made_with", None) is None:
+        if self._options is None:
             raise ValueError("an animator made from a Scene cannot be remade: construct it from a stream")
-        args, kwargs = self._made_with
-        return type(self)(iterates, *args, **{**kwargs, **changes})
+        framing = {name: getattr(self.framing, name) for name in self._framing_keywords}
+        return type(self)(iterates, **{**self._options, **framing, **changes})
 
     def show(self, *, interval: float = 125.0, repeat: bool = False, block: bool = True,
              fallback_dir: str | os.PathLike[str] | None = None, quiet: bool = False,
@@ -329,20 +337,8 @@ class Animator:
                   f"{result.count} frames to {result.directory.resolve()}/ instead of showing them.",
                   file=sys.stdout, flush=True)
             return result
-        import matplotlib.pyplot as plt
-
-        from ._player import Player, live_figsize
-
-        st = self.scene.style
-        fig = plt.figure(figsize=live_figsize(even_figsize(st.figsize, st.dpi)), dpi=st.dpi)
-        if fig.canvas.manager is not None:
-            fig.canvas.manager.set_window_title("optviz")
-        player = Player(self, fig, rerun=rerun, params=params, fps=1000.0 / interval, repeat=repeat,
-                        save_dir=save_dir, lecture_dpi=lecture_dpi)
-        fig._optviz_player = player  # keep it (its timer and widgets) alive as long as the window
-        player.start()
-        plt.show(block=block)
-        return player
+        return open_window(self, interval=interval, repeat=repeat, block=block, rerun=rerun, params=params,
+                           save_dir=save_dir, lecture_dpi=lecture_dpi)
 
     def close(self) -> None:
         """Release the off-screen figure."""

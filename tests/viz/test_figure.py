@@ -8,8 +8,7 @@ from matplotlib.colors import to_rgb
 from mpl_toolkits.mplot3d import proj3d
 from viz_streams import make_quadratic, make_seed
 
-from viz import SceneFigure
-from viz._figure import PATH_COLOR
+from viz.figures import PATH_COLOR, SceneFigure
 
 
 def full_draw(view: SceneFigure, frame: int) -> np.ndarray:
@@ -190,7 +189,7 @@ def test_camera_turns_when_asked():
 
 
 def test_surface_is_cut_exactly_at_the_ceiling():
-    from viz._surface import surface_polygons
+    from viz.figures.layers import surface_polygons
 
     xs = np.linspace(0, 1, 11)
     X, Y = np.meshgrid(xs, xs)

@@ -11,8 +11,9 @@ import pytest
 from PIL import Image
 from viz_streams import make_quadratic, make_seed
 
-from viz import ExportInterrupted, SceneFigure, frame_name
-from viz._frames import export_frames_parallel
+from viz import ExportInterrupted
+from viz.export import export_frames_parallel, frame_name
+from viz.figures import SceneFigure
 
 
 def pngs(directory):

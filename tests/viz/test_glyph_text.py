@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from viz._glyph_text import FAMILY, GlyphText
+from viz.figures.glyph_text import FAMILY, GlyphText
 
 
 def draw(**kwargs):

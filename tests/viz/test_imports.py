@@ -13,9 +13,13 @@ def test_import_viz_is_light():
     assert out.stdout.strip() == ""
 
 
-def test_public_api_is_exported():
+def test_public_api_is_exported_small_and_documented():
     import viz
 
     for name in viz.__all__:
         assert hasattr(viz, name), name
-    assert {"Animator", "ExportInterrupted", "FFmpegNotFoundError"} <= set(viz.__all__)
+        assert (getattr(viz, name).__doc__ or "").strip(), f"{name} has no docstring"
+        assert f"`{name}`" in viz.__doc__, f"{name} is not listed in viz's docstring"
+    assert {"Animator", "NetworkAnimator", "Player", "to_jshtml", "ExportInterrupted",
+            "FFmpegNotFoundError", "Plane"} <= set(viz.__all__)
+    assert len(viz.__all__) <= 15  # what a user needs; internals stay in the sub-packages

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from optimizers import Iterate, adam
 from viz import Animator
-from viz._landscape import Plane, filter_normalized_direction, pca_directions
+from viz import Plane, filter_normalized_direction, pca_directions
 
 
 def quadratic(n: int, seed: int = 0):

@@ -11,7 +11,7 @@ from viz_streams import make_quadratic
 
 import viz._animator as animator_module
 from viz import has_display
-from viz._live import default_frames_dir, embedded_frames, to_jshtml
+from viz.live import default_frames_dir, embedded_frames, to_jshtml
 
 
 def test_agg_is_not_a_display():
@@ -36,7 +36,7 @@ def test_default_frames_dir_never_reuses_a_folder_with_frames(tmp_path, monkeypa
 
 
 def test_no_display_variable_means_no_display(monkeypatch):
-    import viz._live as live
+    import viz.live.display as live
 
     monkeypatch.setattr(live.mpl, "get_backend", lambda: "TkAgg")
     monkeypatch.setattr(live.sys, "platform", "linux")
@@ -81,7 +81,7 @@ def test_player_runs_on_ipympl_canvas():
     from matplotlib.backend_bases import KeyEvent
     from matplotlib.figure import Figure
 
-    from viz._player import Player
+    from viz.live import Player
 
     anim = make_quadratic()
     fig = Figure(figsize=anim.scene.style.figsize, dpi=anim.scene.style.dpi)
@@ -98,7 +98,7 @@ def test_player_runs_on_ipympl_canvas():
 
 
 def test_ipympl_backend_needs_no_x_display(monkeypatch):
-    import viz._live as live
+    import viz.live.display as live
 
     monkeypatch.setattr(live.mpl, "get_backend", lambda: "module://ipympl.backend_nbagg")
     monkeypatch.setattr(live.sys, "platform", "linux")
@@ -109,7 +109,7 @@ def test_ipympl_backend_needs_no_x_display(monkeypatch):
 
 @pytest.mark.parametrize("backend", ["agg", "pdf", "svg", "module://matplotlib_inline.backend_inline"])
 def test_non_interactive_backends(monkeypatch, backend):
-    import viz._live as live
+    import viz.live.display as live
 
     monkeypatch.setattr(live.mpl, "get_backend", lambda: backend)
     assert not live.has_display()

@@ -11,7 +11,8 @@ from matplotlib.animation import FFMpegWriter
 from PIL import Image
 from viz_streams import CountingWriter, make_quadratic
 
-from viz import FFmpegNotFoundError, find_ffmpeg
+from viz import FFmpegNotFoundError
+from viz.export import find_ffmpeg
 
 
 def test_fake_writer_sees_every_frame_once(quad_anim, tmp_path):
@@ -73,7 +74,7 @@ def test_imageio_ffmpeg_is_found_and_used(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None if "ffmpeg" in str(name) else real_which(name))
     monkeypatch.setitem(mpl.rcParams, "animation.ffmpeg_path", "ffmpeg")
     assert find_ffmpeg() == imageio_ffmpeg.get_ffmpeg_exe()
-    from viz import mp4_writer
+    from viz.export import mp4_writer
 
     writer = mp4_writer(fps=4)
     assert isinstance(writer, FFMpegWriter)

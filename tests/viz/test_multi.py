@@ -7,9 +7,9 @@ import pytest
 from matplotlib.colors import to_rgb
 
 from optimizers import conjugate_gradient, gradient_descent, newton
-from viz import Animator, SceneFigure
-from viz._runs import clip_to_domain
-from viz._runs_figure import RunsFigure
+from viz import Animator
+from viz.figures import RunsFigure, SceneFigure
+from viz.scenes.runs import clip_to_domain
 
 H = np.diag([2.0, 20.0])  # f = x1^2 + 10 x2^2
 

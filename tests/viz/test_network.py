@@ -10,8 +10,9 @@ from PIL import Image
 from viz_streams import CountingWriter
 
 from optimizers import Iterate
-from viz._network import NetworkAnimator
-from viz._network_scene import surface_cells
+from viz import NetworkAnimator
+from viz.figures import figure_for
+from viz.scenes import surface_cells
 
 RNG = np.random.default_rng(0)
 X_TRAIN = RNG.uniform(-1, 1, size=(30, 2))
@@ -169,7 +170,7 @@ def test_restricted_scene_is_plain_data_for_worker_processes():
     part = pickle.loads(pickle.dumps(anim.scene.restricted([1, 2])))
     assert sorted(part.outputs) == [int(anim.scene.frames[1]), int(anim.scene.frames[2])]
     np.testing.assert_array_equal(part.values(part.frames[2])[0], anim.scene.values(anim.scene.frames[2])[0])
-    fig = part.make_figure()
+    fig = figure_for(part)
     assert fig.render(1).shape == (180, 320, 4)
     fig.close()
     anim.close()
@@ -195,13 +196,11 @@ def test_show_plays_every_frame_live_or_exports_them_headless(tmp_path, monkeypa
     import matplotlib.pyplot as plt
 
     import viz._animator
-    import viz._network
 
     anim = regression(frames=5)
     result = anim.show(fallback_dir=tmp_path / "live", quiet=True)  # Agg: no display
     assert result.count == 5 and "No display" in capsys.readouterr().out
-    for module in (viz._animator, viz._network):  # wherever show() asks
-        monkeypatch.setattr(module, "has_display", lambda: True, raising=False)
+    monkeypatch.setattr(viz._animator, "has_display", lambda: True)  # where show() asks
     monkeypatch.setattr(plt, "show", lambda **kwargs: None)
     player = anim.show(interval=1)  # the live player; its timer's ticks are called by hand
     try:

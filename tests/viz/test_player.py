@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from viz_streams import make_seed, seed_penalty_stream
 
 from viz import Animator
-from viz._player import Player, live_figsize
+from viz.live import Player, live_figsize
 
 
 class Stream:
@@ -112,7 +112,7 @@ def test_toolbar_keys_do_not_fire_and_other_keys_pass(tmp_path, monkeypatch):
         anim = make_seed(inner=4)
         p = Player(anim, fig, save_dir=tmp_path, lecture_dpi=30)
         passed = []
-        monkeypatch.setattr("viz._player.key_press_handler", lambda event, *a: passed.append(event.key))
+        monkeypatch.setattr("viz.live.player.key_press_handler", lambda event, *a: passed.append(event.key))
         for name in ("s", "r", "right", "g"):
             key(p, name)
         assert passed == ["g"]  # s, r, right are ours on this figure only
@@ -191,10 +191,14 @@ def test_rotation_is_kept_by_rebuilds_saves_and_exports(tmp_path):
     assert len(list(folder.glob("frame_*.png"))) == len(p.view)
     from PIL import Image
 
-    saved = np.asarray(Image.open(png).convert("RGB"))
-    exporter = p._exporter(dpi=40)
-    assert exporter.scene.style.elev == 60.0 and exporter.scene.style.azim == 10.0
-    np.testing.assert_array_equal(saved, exporter.render(p.frame)[..., :3])
+    with Image.open(png) as image:
+        saved = np.asarray(image.convert("RGB"))
+        assert image.info["dpi"] == pytest.approx((40, 40), abs=0.1)  # recorded, as the export does
+    offscreen = p._offscreen(dpi=40)
+    assert offscreen.scene.style.elev == 60.0 and offscreen.scene.style.azim == 10.0
+    np.testing.assert_array_equal(saved, offscreen.render(p.frame)[..., :3])
+    offscreen.close()
+    assert not list(tmp_path.glob(".*.tmp"))  # written atomically: no temporary file left
     assert saved.shape[1] == round(p.animator.scene.style.figsize[0] * 40 / 2) * 2
 
 

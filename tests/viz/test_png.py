@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from viz import BandedPngEncoder, encode_png
-from viz._png import _adler32_combine, write_atomic
+from viz.export import BandedPngEncoder, encode_png, write_atomic
+from viz.export.png import _adler32_combine
 
 
 def decode(data: bytes) -> np.ndarray:

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from viz_streams import quadratic_stream, quadratic_surface, seed_F, seed_penalty_stream
 
-from viz import build_scene, collect
-from viz._layout_math import domain_from_points, even_figsize, value_limits
-from viz._scene import PHI_SAMPLES, PHI_SPAN, frame_positions
+from viz import collect
+from viz.scenes import PHI_SAMPLES, PHI_SPAN, Framing, build_scene, even_figsize, frame_positions
+from viz.scenes.limits import domain_from_points, value_limits
 
 
 @given(st.integers(1, 300), st.integers(1, 20), st.one_of(st.none(), st.integers(1, 50)))
@@ -52,7 +52,7 @@ def test_value_limits_cover_values():
 
 @pytest.fixture(scope="module")
 def seed_scene():
-    return build_scene(collect(seed_penalty_stream(inner=5)), None, surface_of_M=seed_F, grid=30)
+    return build_scene(collect(seed_penalty_stream(inner=5)), None, surface_of_M=seed_F, framing=Framing(grid=30))
 
 
 def test_one_surface_per_M_and_heights_on_it(seed_scene):
@@ -102,8 +102,8 @@ def test_more_than_two_variables_use_a_slice_through_the_current_point():
     n = 4
     tr = collect(quadratic_stream(n=n, steps=6))
     f = quadratic_surface(n=n)
-    sc = build_scene(tr, f, coords=(0, 2), grid=12)
-    assert "slice" in sc.title and sc.axis_names == ("$x_{1}$", "$x_{3}$")
+    sc = build_scene(tr, f, framing=Framing(coords=(0, 2), grid=12))
+    assert "slice" in sc.note and sc.axis_names == ("$x_{1}$", "$x_{3}$")
     i = 3
     Z = sc.grids[int(sc.grid_key[i])]
     X, Y = np.meshgrid(sc.xs, sc.ys)
@@ -129,7 +129,14 @@ def test_more_than_two_variables_use_a_slice_through_the_current_point():
 def test_bad_options_raise(kwargs, message):
     tr = collect(quadratic_stream(steps=2))
     with pytest.raises(ValueError, match=message):
-        build_scene(tr, quadratic_surface(), **kwargs)
+        build_scene(tr, quadratic_surface(), framing=Framing(**kwargs))
+
+
+@pytest.mark.parametrize("kwargs", [dict(every=0), dict(frames=0), dict(dpi=0), dict(figsize=(0, 1)),
+                                    dict(coords=(-1, 1))])
+def test_framing_is_checked_once_when_made(kwargs):
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        Framing(**kwargs)
 
 
 def test_surface_is_required():
@@ -142,6 +149,6 @@ def test_surface_is_required():
 
 def test_constant_surfaces_broadcast():
     tr = collect(quadratic_stream(steps=2))
-    sc = build_scene(tr, lambda x, y: 3.0, grid=8)
+    sc = build_scene(tr, lambda x, y: 3.0, framing=Framing(grid=8))
     assert sc.grids[0].shape == (8, 8) and (sc.grids[0] == 3).all()
     assert sc.zlim[0] < 3 < sc.zlim[1]

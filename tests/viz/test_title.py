@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp  # the tests may use sympy (viz itself never imports it)
 
-from viz import mathtext
-from viz._title import renders
+from viz.figures.title import mathtext, renders
 
 x1, x2, M = sp.symbols("x1 x2 M")
 EXPRESSIONS = [

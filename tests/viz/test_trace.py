@@ -86,3 +86,23 @@ def test_keyboard_interrupt_in_the_stream_propagates():
 def test_penalty_iterate_is_an_iterate():
     it = PenaltyIterate(k=0, x=[0, 1], fun=1.0, grad=[0, 0], M=10.0)
     assert isinstance(it, Iterate) and it.M == 10.0
+
+
+def _ending_with(result):
+    def stream():
+        yield from quadratic_stream(steps=1)
+        return result
+
+    return stream()
+
+
+def test_status_is_read_by_name_from_an_enum_a_string_or_nothing():
+    from types import SimpleNamespace
+
+    from optimizers import gradient_descent
+
+    real = collect(gradient_descent(lambda x: float(x @ x), lambda x: 2 * x, [1.0, 2.0], max_iter=50))
+    assert real.status == real.result.status.name and real.status  # the optimizers' own enum
+    assert collect(_ending_with(SimpleNamespace(status="DIVERGED"))).status == "DIVERGED"
+    assert collect(_ending_with(None)).status == ""
+    assert collect(quadratic_stream(steps=3), limit=2).status == ""  # stopped early: no result

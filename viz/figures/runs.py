@@ -1,0 +1,222 @@
+"""`RunsFigure`: several runs over one surface, each in its colour, in the `SceneFigure` layout.
+
+Per run: one 3D line and one contour-view line (each with its current point as the end marker),
+an f curve and a gradient-norm curve, a phi(t) curve in the line-search inset and a one-line
+label in the run's colour. Per frame only the runs still moving are updated and drawn; a run
+that has finished becomes part of the pixel background (redrawn once, when it finishes), so a
+frame costs what its moving runs cost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.colors import to_rgb
+
+from ..scenes.limits import log10, log_floor, value_limits
+from .axes import decade_axis
+from .glyph_text import GlyphText
+from .layout import RECT_LOG, RECT_VALUES, Z_LABEL, Z_PATH
+from .lines3d import add_line3d
+from .surface import SceneFigure
+from .title import shrink_to
+
+__all__ = ["RunsFigure"]
+
+# A finished run is drawn below the moving ones, in the background as in a full drawing.
+_FINISHED_DROP = 4
+_LEGEND_WIDTH = 0.12  # of the figure, right of the convergence panels
+
+
+def text_color(color: str) -> tuple[float, float, float]:
+    """`color` darkened until it reads on a white label box (light colours would not)."""
+    rgb = np.array(to_rgb(color))
+    luminance = float(rgb @ [0.299, 0.587, 0.114])
+    return tuple(rgb * min(1.0, 0.45 / luminance)) if luminance > 0.45 else tuple(rgb)
+
+
+def _width(r: int) -> float:
+    """Line width of run r, in font sizes: later runs wider and drawn below the earlier ones (see
+    `_per_run`), so a run retracing another's path (CG's first step is steepest descent's) shows
+    as a thin line inside a wider one."""
+    return 0.12 + 0.07 * r
+
+
+def _per_run(runs: Any, make: Any) -> list[Any]:
+    """``[make(r, run) for each run]``, created last run first: artists of equal zorder are drawn
+    in order of creation, so the first run ends on top."""
+    made = {r: make(r, runs[r]) for r in reversed(range(len(runs)))}
+    return [made[r] for r in range(len(runs))]
+
+
+def _floor(values: np.ndarray) -> float:
+    """Where zeros are drawn on a log axis: below the smallest value, but at most 16 decades
+    under the largest (an exact 1e-31 would squash every other run's progress)."""
+    finite = values[np.isfinite(values)]
+    return max(log_floor(values), 1e-16 * float(finite.max(initial=0.0)))
+
+
+class RunsFigure(SceneFigure):
+    """The figure of a `Scene` with several `runs` (see `viz.scenes.build_runs_scene`)."""
+
+    # -- construction ---------------------------------------------------------------------------
+    def _build_paths3d(self) -> None:
+        sc, ax, fs = self.scene, self.ax3d, self._font
+        self._shown = [-1] * len(sc.runs)
+        self._finished: tuple[bool, ...] = ()
+        self.paths3d = _per_run(sc.runs, lambda r, run: add_line3d(
+            ax, color=run.color, lw=_width(r) * fs, marker="o", markevery=[-1], mec="black", mew=0.06 * fs,
+            ms=0.7 * fs, zorder=Z_PATH))
+        width = max(len(run.name) for run in sc.runs)
+        self._name_width = width
+        size = 0.8 * fs
+        px = size * sc.style.dpi / 72
+        # one label box per run, stacked: the box is a line of text plus its padding (GlyphText)
+        step = (np.ceil(1.25 * px) + 2 * round(0.35 * px) + 1) * 72 / sc.style.dpi
+        self.labels3d = []
+        for r, run in enumerate(sc.runs):
+            label = GlyphText(0.02, 0.98, transform=ax.transAxes, fontsize=size, color=text_color(run.color),
+                              offset=(0.0, -r * step), zorder=Z_LABEL)
+            ax.add_artist(label)
+            self.labels3d.append(label)
+
+    def _build_paths2d(self) -> None:
+        ax, fs = self.ax2d, self._font
+        self.paths2d = _per_run(self.scene.runs, lambda r, run: ax.plot(
+            [], [], color=run.color, lw=0.9 * _width(r) * fs, marker="o", markevery=[-1], mec="black",
+            mew=0.06 * fs, ms=0.65 * fs, zorder=Z_PATH)[0])
+
+    def _build_convergence(self) -> None:
+        sc, fs = self.scene, self._font
+        runs = sc.runs
+        values, logs = self._convergence_axes()
+        values.set_xlim(0, max(1, max(int(run.index[-1]) for run in runs)))
+        # Axis limits from what is drawn while in view: a diverging run leaves through the top.
+        def shown(run: Any, series: np.ndarray) -> np.ndarray:
+            upto = int(run.index[-1]) + 1
+            return series[:upto][np.isfinite(run.xy[:upto]).all(axis=1)]
+
+        funs = np.concatenate([shown(run, run.trace.fun) for run in runs])
+        finite = funs[np.isfinite(funs)]
+        log_values = finite.size > 0 and finite.min() >= 0 and finite.max() > 100 * finite[finite > 0].min(
+            initial=np.inf)
+        if log_values:  # f* = 0 is common (Newton hits it exactly): zeros sit on the floor
+            floor = _floor(finite)
+            self._value_data = [log10(np.maximum(run.trace.fun, floor)) for run in runs]
+            decade_axis(values, value_limits(np.maximum(finite, floor), log=True))
+        else:
+            self._value_data = [np.asarray(run.trace.fun) for run in runs]
+            values.set_ylim(*value_limits(funs, log=False))
+        grads = np.concatenate([shown(run, run.trace.grad_norm) for run in runs])
+        floor = _floor(grads)
+        self._log_data = [log10(np.maximum(run.trace.grad_norm, floor)) for run in runs]
+        decade_axis(logs, value_limits(np.maximum(grads, floor), log=True))
+        style = dict(lw=0.15 * fs, zorder=Z_PATH, marker="o", markevery=[-1], ms=0.45 * fs)
+        self._value_lines = _per_run(runs, lambda r, run: values.plot([], [], color=run.color, label=run.name,
+                                                                      **style)[0])
+        self._log_lines = _per_run(runs, lambda r, run: logs.plot([], [], color=run.color, **style)[0])
+        is_penalty = sc.trace.is_penalty
+        values.set_ylabel("F" if is_penalty else "f", fontsize=0.8 * fs, labelpad=0.1 * fs)
+        logs.set_ylabel("‖∇F‖" if is_penalty else "‖∇f‖", fontsize=0.8 * fs, labelpad=0.1 * fs)
+        for ax in (values, logs):
+            ax.grid(True, lw=0.05 * fs, alpha=0.5)
+        self.legend = values.legend(handles=self._value_lines, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                                    fontsize=0.75 * fs, frameon=False, borderaxespad=0.0, handlelength=1.2,
+                                    labelspacing=0.35)
+        renderer = self.figure.canvas.get_renderer()
+        for text in self.legend.get_texts():  # long names shrink to fit, never past the right edge
+            shrink_to(text, _LEGEND_WIDTH * self.figure.bbox.width - 2.6 * fs * sc.style.dpi / 72, renderer)
+        self.ax_values, self.ax_log = values, logs
+
+    def _convergence_axes(self) -> tuple[Any, Any]:
+        def narrower(rect: tuple[float, ...]) -> tuple[float, ...]:
+            left, bottom, width, height = rect
+            return (left, bottom, 1.0 - left - _LEGEND_WIDTH - 0.01, height)
+
+        values = self.figure.add_axes(narrower(RECT_VALUES))
+        logs = self.figure.add_axes(narrower(RECT_LOG), sharex=values)
+        fs = self._font
+        values.tick_params(labelbottom=False, labelsize=0.7 * fs)
+        logs.tick_params(labelsize=0.7 * fs)
+        logs.set_xlabel("iterate", fontsize=0.85 * fs, labelpad=0.05 * fs)
+        return values, logs
+
+    def _build_phi(self) -> None:
+        ax, fs = self._build_phi_axes(), self._font
+        self.phi_lines = _per_run(self.scene.runs, lambda r, run: ax.plot(
+            [], [], color=run.color, lw=0.15 * fs, zorder=Z_PATH, marker="o", markevery=[self._phi_star],
+            mec="black", mew=0.05 * fs, ms=0.5 * fs)[0])
+
+    def _collect_dynamic(self) -> None:
+        # Per run, its artists and their zorder while moving (a finished run's sit lower).
+        self._run_artists = [
+            [(a, Z_PATH) for a in (self.paths2d[r], self._value_lines[r], self._log_lines[r],
+                                    self.phi_lines[r], self.paths3d[r])]
+            + [(self.labels3d[r], Z_LABEL)]
+            for r in range(len(self.scene.runs))
+        ]
+        self._wanted = {id(a): True for artists in self._run_artists for a, _ in artists}
+        self._set_finished(tuple(False for _ in self.scene.runs))
+
+    def _set_finished(self, finished: tuple[bool, ...]) -> None:
+        """Move finished runs into the background (drawn lower) and the others into the frame loop."""
+        for artists, done in zip(self._run_artists, finished, strict=True):
+            for artist, z in artists:
+                artist.set_zorder(z - _FINISHED_DROP if done else z)
+        moving = [r for r, done in reversed(list(enumerate(finished))) if not done]
+        # The order of a full drawing within each axes: by zorder, then order of creation (last run first).
+        self._dynamic2d = [self._run_artists[r][j][0] for j in range(4) for r in moving]
+        self._dynamic3d = [self.paths3d[r] for r in moving] + [self.labels3d[r] for r in moving]
+        self._dynamic = [*self._dynamic2d, *self._dynamic3d]
+        self._finished = finished
+
+    # -- per frame ------------------------------------------------------------------------------
+    def update(self, frame: int) -> list[Any]:
+        """Move every run to `frame` (each to its own iterate; a finished run stays at its last).
+
+        Returns
+        -------
+        list of Artist
+            The artists of the runs still moving.
+        """
+        self._check_frame(frame)
+        sc = self.scene
+        self._begin_frame(frame, 0)
+        for r, run in enumerate(sc.runs):
+            i = int(run.index[frame])
+            if i != self._shown[r]:  # a finished run is not touched again
+                self._move_run(r, i)
+        finished = tuple(frame >= run.end_frame for run in sc.runs)
+        if finished != self._finished:
+            self._set_finished(finished)
+        return list(self._dynamic)
+
+    def _move_run(self, r: int, i: int) -> None:
+        run, (lo, hi) = self.scene.runs[r], self.scene.zlim
+        x, y = run.xy[: i + 1, 0], run.xy[: i + 1, 1]
+        z = np.where(run.z[: i + 1] <= hi, run.z[: i + 1], np.nan)  # above the box: a gap
+        if np.isfinite(run.z[i]):
+            z[-1] = min(max(float(run.z[i]), lo), hi)  # the current point always stays in view
+        self.paths3d[r].set_data_3d(x, y, z)
+        self.paths2d[r].set_data(x, y)
+        steps = self._x_axis[: i + 1]
+        self._value_lines[r].set_data(steps, self._value_data[r][: i + 1])
+        self._log_lines[r].set_data(steps, self._log_data[r][: i + 1])
+        self._show_phi(self.phi_lines[r], run.phi[i])
+        self.labels3d[r].set_text(self._run_label(r, i))
+        self._shown[r] = i
+
+    def _run_label(self, r: int, i: int) -> str:
+        run = self.scene.runs[r]
+        tr = run.trace
+        text = (f"{run.name:<{self._name_width}}  k={tr.k[i]:<3d} f={tr.fun[i]:<9.3g} "
+                f"‖∇f‖={tr.grad_norm[i]:.1e}")
+        if i == len(tr) - 1 and run.status:
+            text += f"  {run.status}"
+        elif not np.isfinite(run.xy[i]).all():
+            text += "  out of view"
+        return text
+
+    def _background_state(self) -> Any:
+        return self._finished

@@ -1,0 +1,354 @@
+"""`Player`: the animation in a live window, under the lecturer's hands.
+
+The figure and its panels are the export's (`viz.figures.figure_for`), so the window shows iterate k
+exactly as the PNG of frame k. A timer drives everything (no threads, which keeps Tk happy):
+each tick reads the optimizer stream for a bounded time, rebuilds the panels when enough new
+iterates arrived, and advances the frame. Restarts (a click on the contour view, new
+parameters) call the user's ``rerun(x0=..., **params)`` for a fresh stream and read it the same
+way, with the domain and z-range kept from the first run so nothing jumps.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.backend_bases import key_press_handler
+from matplotlib.figure import Figure
+
+from ..export import export_frames, write_png
+from ..figures import CachedFigure, figure_for
+from .controls import STRIP, Controls, lift_panels, make_controls
+from .display import default_frames_dir
+
+__all__ = ["Player", "live_figsize"]
+
+Rerun = Callable[..., Iterable[Any]]
+
+
+class Player:
+    """Drive an `Animator`'s figure live: timer playback, widgets, keys and restarts.
+
+    Parameters
+    ----------
+    animator : Animator
+        The recorded first run; its scene fixes the domain and z-range of every later run.
+    figure : matplotlib.figure.Figure
+        An empty figure to draw into (a pyplot window, an ipympl canvas, or Agg in tests).
+    rerun : callable, optional
+        ``rerun(x0=..., **params)`` returns a fresh iterate stream; enables restarting from a
+        clicked start point and from new parameter values. Without it, restart replays.
+    params : mapping of str to float, optional
+        Initial values of `rerun`'s parameters (e.g. ``{"M0": 1.0, "C": 10.0}``), one text box each.
+    fps : float
+        Playback speed (also a slider).
+    repeat : bool
+        Loop at the end instead of pausing.
+    save_dir : path, optional
+        Where "save frame" and "export" write (default: the working directory).
+    lecture_dpi : float
+        Pixels per inch of a saved frame.
+    budget : float
+        Seconds per tick spent reading the stream (one slow step may overrun it, never two).
+    rebuild_every : float
+        Seconds between panel rebuilds while a stream grows (each costs about one full redraw).
+    """
+
+    def __init__(self, animator: Any, figure: Figure, *, rerun: Rerun | None = None,
+                 params: Mapping[str, float] | None = None, fps: float = 8.0, repeat: bool = False,
+                 save_dir: str | os.PathLike[str] | None = None, lecture_dpi: float = 200.0,
+                 budget: float = 0.03, rebuild_every: float = 0.5):
+        if fps <= 0 or lecture_dpi <= 0 or budget <= 0:
+            raise ValueError(f"fps, lecture_dpi and budget must be positive, got {fps!r}, {lecture_dpi!r}, "
+                             f"{budget!r}")
+        if params and rerun is None:
+            raise ValueError("params need rerun=lambda x0, **params: stream to restart the run with them")
+        if rerun is not None and not animator.can_remake:
+            raise ValueError("rerun needs an animator built from a stream (not Animator.from_scene)")
+        self.animator, self.figure, self.rerun = animator, figure, rerun
+        self.params = {name: float(v) for name, v in (params or {}).items()}
+        self.repeat, self.budget, self.rebuild_every = repeat, budget, rebuild_every
+        self.save_dir = Path(save_dir) if save_dir is not None else Path.cwd()
+        self.lecture_dpi = float(lecture_dpi)
+        first = animator.scene
+        self.x0 = np.array(first.trace.x[0], dtype=float)
+        self._fixed = dict(domain=first.domain, zlim=first.zlim)
+        self.frame, self.playing, self.closed = 0, True, False
+        self._records: list[Any] = []  # the restarted run's iterates, as read so far
+        self._shown = 0  # how many of them the panels show
+        self._stream: Iterator[Any] | None = None
+        self._built_at = 0.0
+        self._sync = False
+        self.view: Any = None
+        self._set_view(animator)
+        self.controls: Controls = make_controls(figure, frames=len(self.view), fps=fps, params=self.params)
+        self._wire()
+        self.timer = figure.canvas.new_timer(interval=1000.0 / fps)
+        self.timer.add_callback(self.tick)
+        self.show_frame(0)
+
+    # -- wiring -----------------------------------------------------------------------------------
+    def _wire(self) -> None:
+        c, canvas = self.controls, self.figure.canvas
+        c.buttons["play"].on_clicked(lambda _: self.toggle())
+        c.buttons["step"].on_clicked(lambda _: self.step(1))
+        c.buttons["restart"].on_clicked(lambda _: self.restart())
+        c.buttons["save"].on_clicked(lambda _: self.save_frame())
+        c.buttons["export"].on_clicked(lambda _: self.export())
+        c.history.on_changed(self._scrubbed)
+        c.speed.on_changed(self._set_speed)
+        for name, box in c.params.items():
+            box.on_submit(lambda text, name=name: self._set_param(name, text))
+        # The toolbar's keymap takes s (save dialog), r (home), left/right (view history): this
+        # figure alone gets a handler that keeps our keys and passes the rest on.
+        manager = canvas.manager
+        if manager is not None and getattr(manager, "key_press_handler_id", None) is not None:
+            canvas.mpl_disconnect(manager.key_press_handler_id)
+            manager.key_press_handler_id = None
+        self._cids = [canvas.mpl_connect("key_press_event", self._on_key),
+                      canvas.mpl_connect("button_press_event", self._on_click),
+                      canvas.mpl_connect("close_event", lambda _: self.close())]
+
+    def _on_key(self, event: Any) -> None:
+        if self.controls.typing():
+            return
+        actions = {" ": self.toggle, "right": lambda: self.step(1), "left": lambda: self.step(-1),
+                   "r": self.restart, "s": self.save_frame, "e": self.export}
+        if event.key in actions:
+            actions[event.key]()
+        elif self.figure.canvas.manager is not None:
+            key_press_handler(event, self.figure.canvas, self.figure.canvas.toolbar)
+
+    def _on_click(self, event: Any) -> None:
+        toolbar = self.figure.canvas.toolbar
+        if event.button != 1 or event.inaxes is not getattr(self.view, "ax2d", None) or event.xdata is None:
+            return
+        if toolbar is not None and getattr(toolbar, "mode", ""):  # zooming or panning, not picking
+            return
+        if self.rerun is None:
+            self._say("a new start point needs show(rerun=lambda x0, ...: stream)")
+            return
+        x0 = self.x0.copy()
+        x0[list(self.animator.scene.coords)] = event.xdata, event.ydata
+        self.restart(x0=x0)
+
+    # -- actions ----------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the timer (the window's event loop then plays)."""
+        self.timer.start()
+
+    def toggle(self) -> None:
+        """Play or pause; play at the last frame starts over."""
+        if not self.playing and self.frame >= len(self.view) - 1 and self._stream is None:
+            self.show_frame(0)
+        self.playing = not self.playing
+        self.controls.buttons["play"].label.set_text("pause ❚❚" if self.playing else "play ▶")
+        self.figure.canvas.draw_idle()
+
+    def step(self, by: int = 1) -> None:
+        """Pause and move `by` frames (clamped to the recorded history)."""
+        if self.playing:
+            self.toggle()
+        self.show_frame(self.frame + by)
+
+    def restart(self, *, x0: np.ndarray | None = None, **params: float) -> None:
+        """Run again from `x0` (default: the current start) with `params` changed; replay without rerun."""
+        if self.rerun is None:
+            self.show_frame(0)
+            self.playing = False
+            self.toggle()
+            return
+        new_x0 = self.x0 if x0 is None else np.asarray(x0, dtype=float)
+        new_params = {**self.params, **params}
+        try:
+            stream = iter(self.rerun(x0=new_x0, **new_params))
+        except ValueError as error:  # the optimizer validates eagerly: say why, keep the old run
+            self._say(f"not restarted: {error}")
+            return
+        self._close_stream()
+        self.x0, self.params = new_x0, new_params
+        self._stream, self._records, self._shown = stream, [], 0
+        self._say("running from (" + ", ".join(f"{v:.3g}" for v in new_x0[:4]) + ")")
+        self.playing = False
+        self.toggle()
+
+    def save_frame(self) -> Path:
+        """Write the current view (camera included) as a PNG at `lecture_dpi`; returns its path.
+
+        Written atomically, with the dpi recorded, by the frame export's own PNG writer.
+        """
+        offscreen = self._offscreen(dpi=self.lecture_dpi)
+        try:
+            pixels = offscreen.render(self.frame)
+        finally:
+            offscreen.close()
+        self.save_dir.mkdir(parents=True, exist_ok=True)
+        path = _fresh(self.save_dir / f"optviz-iterate-{self.animator.iterate_of(self.frame):04d}.png")
+        write_png(path, pixels, dpi=self.lecture_dpi)
+        self._say(f"saved {path.name}")
+        return path
+
+    def export(self) -> Any:
+        """Write every frame of the current run, with the window's camera, to a fresh folder."""
+        offscreen = self._offscreen()
+        self._say("exporting...")
+        try:
+            result = export_frames(offscreen, default_frames_dir(self.save_dir / "optviz-frames"), quiet=True)
+        finally:
+            offscreen.close()
+        self._say(f"exported {result.count} frames to {result.directory.name}/")
+        return result
+
+    def close(self) -> None:
+        """Stop the timer and close the stream (the generator's cleanup runs now)."""
+        if self.closed:
+            return
+        self.closed = True
+        self.timer.stop()
+        self._close_stream()
+        for cid in self._cids:
+            self.figure.canvas.mpl_disconnect(cid)
+
+    # -- per tick ---------------------------------------------------------------------------------
+    def tick(self) -> None:
+        """Read the stream for up to `budget` seconds, rebuild if due, advance one frame."""
+        if self.closed:
+            return
+        grew = self._pull()
+        if len(self._records) > self._shown and (
+                self._shown == 0 or self._stream is None
+                or time.perf_counter() - self._built_at > self.rebuild_every):
+            self._rebuild()
+        if self.playing:
+            if self.frame < len(self.view) - 1:
+                self.show_frame(self.frame + 1)
+            elif self.repeat and self._stream is None:
+                self.show_frame(0)
+            elif self._stream is None and not grew:
+                self.toggle()
+
+    def _pull(self) -> bool:
+        if self._stream is None:
+            return False
+        deadline, before = time.perf_counter() + self.budget, len(self._records)
+        try:
+            while True:  # at least one iterate per tick, however slow, then up to the budget
+                self._records.append(next(self._stream))
+                if time.perf_counter() >= deadline:
+                    break
+        except StopIteration:
+            self._stream = None
+            self._say(f"run finished: {len(self._records)} iterates")
+        except Exception as error:  # a crashing user stream must not take the window down
+            self._close_stream()
+            self._say(f"run stopped: {type(error).__name__}: {error}")
+        return len(self._records) > before
+
+    # -- drawing ----------------------------------------------------------------------------------
+    def show_frame(self, frame: int) -> None:
+        """Draw `frame` (clamped) and move the history slider to it."""
+        self.frame = int(min(max(frame, 0), len(self.view) - 1))
+        self.view.update(self.frame)
+        slider = self.controls.history
+        if slider.val != self.frame:
+            self._sync = True  # our own move, not the user scrubbing
+            try:
+                slider.set_val(self.frame)
+            finally:
+                self._sync = False
+        self.figure.canvas.draw_idle()
+
+    def _scrubbed(self, value: float) -> None:
+        if self._sync:
+            return
+        if self.playing:
+            self.toggle()
+        self.show_frame(int(value))
+
+    def _set_speed(self, fps: float) -> None:
+        self.timer.interval = int(1000.0 / fps)
+
+    def _set_param(self, name: str, text: str) -> None:
+        try:
+            value = float(text)
+        except ValueError:
+            self._say(f"{name} must be a number, got {text!r}")
+            return
+        if value != self.params[name]:
+            self.restart(**{name: value})
+
+    def _say(self, message: str) -> None:
+        self.controls.status.set_text(message)
+        self.figure.canvas.draw_idle()  # also when paused: no tick redraws then
+
+    def _rebuild(self) -> None:
+        ax3d = getattr(self.view, "ax3d", None)
+        camera = (ax3d.elev, ax3d.azim) if ax3d is not None else None
+        changes = dict(self._fixed, **({"view": camera} if camera is not None else {}))
+        self._set_view(self.animator.remake(list(self._records), **changes), camera=camera)
+        self._shown = len(self._records)
+        slider = self.controls.history
+        slider.valmax = max(len(self.view) - 1, 1)
+        slider.ax.set_xlim(slider.valmin, slider.valmax)
+        self._built_at = time.perf_counter()
+        self.show_frame(self.frame)
+
+    def _set_view(self, animator: Any, *, camera: tuple[float, float] | None = None) -> None:
+        fig = self.figure
+        if self.view is not None:
+            for ax in self._panels:
+                _forget(fig.canvas, ax)
+                ax.remove()
+        before = set(fig.axes)
+        # The window was made at the export's size (`live_figsize`); drawn into as it is, it keeps
+        # the size the user gave it and the dpi the toolkit scaled for the screen.
+        self.view = figure_for(animator.scene, fig)
+        self._panels = [ax for ax in fig.axes if ax not in before]
+        lift_panels(self._panels, getattr(fig, "_suptitle", None))
+        if camera is not None:
+            self.view.ax3d.view_init(elev=camera[0], azim=camera[1])
+        self.animator = animator
+
+    def _offscreen(self, *, dpi: float | None = None) -> CachedFigure:
+        """An off-screen figure of the current run, seen from the window's camera."""
+        scene = self.animator.scene
+        style = scene.style
+        ax3d = getattr(self.view, "ax3d", None)
+        if ax3d is not None:
+            style = replace(style, elev=float(ax3d.elev), azim=float(ax3d.azim) - style.turn * self.frame)
+        if dpi is not None:
+            style = replace(style, dpi=dpi)
+        return figure_for(replace(scene, style=style))
+
+    def _close_stream(self) -> None:
+        stream, self._stream = self._stream, None
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+
+
+def live_figsize(figsize: tuple[float, float]) -> tuple[float, float]:
+    """The window's size in inches: the export's panels plus the control strip below them."""
+    return figsize[0], figsize[1] / (1 - STRIP)
+
+
+def _forget(canvas: Any, ax: Any) -> None:
+    """Disconnect the canvas callbacks bound to `ax` (Axes3D rotation handlers outlive ``remove``)."""
+    for callbacks in list(canvas.callbacks.callbacks.values()):
+        for cid, ref in list(callbacks.items()):
+            if getattr(ref(), "__self__", None) is ax:
+                canvas.callbacks.disconnect(cid)
+
+
+def _fresh(path: Path) -> Path:
+    n = 1
+    candidate = path
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate

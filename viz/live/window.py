@@ -1,0 +1,32 @@
+"""`open_window`: a pyplot window at the export's size, with a `Player` driving the animation."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from .player import Player, live_figsize
+
+__all__ = ["open_window"]
+
+
+def open_window(animator: Any, *, interval: float = 125.0, repeat: bool = False, block: bool = True,
+                rerun: Callable[..., Iterable[Any]] | None = None, params: Mapping[str, float] | None = None,
+                save_dir: str | os.PathLike[str] | None = None, lecture_dpi: float = 200.0) -> Player:
+    """Show `animator` in a new window (see `Animator.show`); returns the player driving it.
+
+    The window is the export's even-pixel size (`Style.pixel_figsize`) plus the control strip.
+    """
+    import matplotlib.pyplot as plt  # only here: importing viz must not start a GUI toolkit
+
+    st = animator.scene.style
+    fig = plt.figure(figsize=live_figsize(st.pixel_figsize), dpi=st.dpi)
+    if fig.canvas.manager is not None:
+        fig.canvas.manager.set_window_title("optviz")
+    player = Player(animator, fig, rerun=rerun, params=params, fps=1000.0 / interval, repeat=repeat,
+                    save_dir=save_dir, lecture_dpi=lecture_dpi)
+    fig._optviz_player = player  # keep it (its timer and widgets) alive as long as the window
+    player.start()
+    plt.show(block=block)
+    return player

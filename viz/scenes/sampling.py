@@ -1,0 +1,74 @@
+"""Sampling the user's callables once: values on grids, lazily cached slices, phi(t) around steps.
+
+Everything a worker process or a figure needs from a user function is computed here, in the
+main process, so only arrays travel and user code never runs per frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from .trace import Trace
+
+__all__ = ["PHI_SAMPLES", "PHI_SPAN", "LazyGrids", "Surface", "evaluate", "phi_samples"]
+
+Surface = Callable[..., np.ndarray]
+PHI_SPAN = 1.6  # the inset shows phi on [0, PHI_SPAN * t*], so the chosen minimum sits inside
+PHI_SAMPLES = 41
+
+
+class LazyGrids(Mapping[int, np.ndarray]):
+    """Surface grids of a problem with more than two variables, computed on first use.
+
+    The slice follows the current point, so there is one grid per step; caching a few keeps
+    memory flat while the animator walks forward.
+    """
+
+    def __init__(self, compute: Callable[[int], np.ndarray], keys: np.ndarray, *, keep: int = 8):
+        self._compute, self._keys, self._keep = compute, np.unique(keys), keep
+        self._cache: dict[int, np.ndarray] = {}
+
+    def __getitem__(self, key: int) -> np.ndarray:
+        if key not in self._cache:
+            if key not in self._keys:
+                raise KeyError(key)
+            if len(self._cache) >= self._keep:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = self._compute(key)
+        return self._cache[key]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(int(k) for k in self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __reduce__(self):  # pickling a lazy grid would ship user code to workers
+        raise TypeError("lazy slice grids do not pickle: send Scene.restricted(...) to workers")
+
+
+def evaluate(fn: Surface, coords: Sequence[np.ndarray | float], shape: tuple[int, ...]) -> np.ndarray:
+    """``fn(*coords)`` as a float array of `shape` (constants broadcast, overflow allowed as inf)."""
+    with np.errstate(all="ignore"):
+        z = np.asarray(fn(*coords), dtype=float)
+    return np.array(np.broadcast_to(z, shape), dtype=float)
+
+
+
+
+def phi_samples(trace: Trace, functions: list[Surface], m_index: np.ndarray) -> np.ndarray:
+    """phi(t) = F(x_prev + t d) around each recorded step, all steps of one M in one call."""
+    s = np.linspace(0.0, PHI_SPAN, PHI_SAMPLES)
+    out = np.full((len(trace), PHI_SAMPLES), np.nan)
+    has = np.isfinite(trace.step) & np.isfinite(trace.direction).all(axis=1) & (trace.step > 0)
+    start = trace.previous_x
+    for m, fn in enumerate(functions):
+        rows = np.flatnonzero(has & (m_index == m))
+        if rows.size == 0:
+            continue
+        t = trace.step[rows, None] * s[None, :]  # (R, P)
+        pts = start[rows, None, :] + t[..., None] * trace.direction[rows, None, :]  # (R, P, n)
+        out[rows] = evaluate(fn, [pts[..., c] for c in range(trace.n)], t.shape)
+    return out
