@@ -8,8 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizers import Iterate, adam
-from viz import Animator
-from viz import Plane, filter_normalized_direction, pca_directions
+from viz import Animator, Plane, filter_normalized_direction, pca_directions
 
 
 def quadratic(n: int, seed: int = 0):

@@ -21,8 +21,22 @@ from .axes import decade_axis
 from .base import CachedFigure
 from .glyph_text import GlyphText
 from .layers import constraint_layers, surface_layers
-from .layout import (F_COLOR, GRAD_COLOR, OBJ_COLOR, PATH_COLOR, POINT_COLOR, RECT_3D, RECT_CONTOUR, RECT_LOG,
-                     RECT_PHI, RECT_VALUES, VIOL_COLOR, Z_LABEL, Z_PATH, Z_POINT)
+from .layout import (
+    F_COLOR,
+    GRAD_COLOR,
+    OBJ_COLOR,
+    PATH_COLOR,
+    POINT_COLOR,
+    RECT_3D,
+    RECT_CONTOUR,
+    RECT_LOG,
+    RECT_PHI,
+    RECT_VALUES,
+    VIOL_COLOR,
+    Z_LABEL,
+    Z_PATH,
+    Z_POINT,
+)
 from .lines3d import add_line3d
 from .title import figure_title, shrink_to
 
