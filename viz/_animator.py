@@ -112,7 +112,8 @@ class Animator:
     """
 
     # the constructor's keywords that `framing` holds (what `remake` passes on from it)
-    _framing_keywords: tuple[str, ...] = ("domain", "zlim", "coords", "grid", "frames", "every", "figsize", "dpi")
+    _framing_keywords: tuple[str, ...] = ("domain", "zlim", "coords", "grid", "frames", "every", "figsize",
+                                          "dpi")
 
     def __init__(
         self,
@@ -145,8 +146,8 @@ class Animator:
         self._options: dict[str, Any] | None = dict(
             surface=surface, surface_of_M=surface_of_M, equalities=equalities, inequalities=inequalities,
             title=title, view=view, turn=turn, cmap=cmap, alpha=alpha, colors=colors)
-        style = Style(figsize=self.framing.figsize, dpi=self.framing.dpi, cmap=cmap, alpha=alpha, elev=view[0],
-                      azim=view[1], turn=turn)
+        style = Style(figsize=self.framing.figsize, dpi=self.framing.dpi, cmap=cmap, alpha=alpha,
+                      elev=view[0], azim=view[1], turn=turn)
         self._view: CachedFigure | None = None
         limit = self.framing.read_limit
         if isinstance(iterates, Mapping):

@@ -52,7 +52,8 @@ def test_value_limits_cover_values():
 
 @pytest.fixture(scope="module")
 def seed_scene():
-    return build_scene(collect(seed_penalty_stream(inner=5)), None, surface_of_M=seed_F, framing=Framing(grid=30))
+    return build_scene(collect(seed_penalty_stream(inner=5)), None, surface_of_M=seed_F,
+                       framing=Framing(grid=30))
 
 
 def test_one_surface_per_M_and_heights_on_it(seed_scene):

@@ -5,7 +5,8 @@ nothing overlaps (the pixel cache relies on that). The runs figure uses the same
 """
 
 __all__ = ["ABOVE_COLOR", "F_COLOR", "GRAD_COLOR", "OBJ_COLOR", "PATH_COLOR", "POINT_COLOR", "RECT_3D",
-           "RECT_CONTOUR", "RECT_LOG", "RECT_PHI", "RECT_VALUES", "VIOL_COLOR", "Z_LABEL", "Z_PATH", "Z_POINT"]
+           "RECT_CONTOUR", "RECT_LOG", "RECT_PHI", "RECT_VALUES", "VIOL_COLOR", "Z_LABEL", "Z_PATH",
+           "Z_POINT"]
 
 ABOVE_COLOR = "0.85"
 PATH_COLOR = "#e6194b"  # a red far from every viridis colour, so tests can find the path's pixels

@@ -13,7 +13,7 @@ import numpy as np
 
 from .limits import Domain
 
-__all__ = ["Framing", "Style", "even_figsize", "frame_positions"]
+__all__ = ["DEFAULT_FRAMING", "DEFAULT_STYLE", "Framing", "Style", "even_figsize", "frame_positions"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ class Framing:
         if self.frames is not None and self.frames < 1:
             raise ValueError(f"frames must be a positive integer, got {self.frames!r}")
         if self.dpi <= 0 or min(self.figsize) <= 0:
-            raise ValueError(f"figsize and dpi must be positive, got figsize={self.figsize!r}, dpi={self.dpi!r}")
+            raise ValueError(f"figsize and dpi must be positive, got figsize={self.figsize!r}, "
+                             f"dpi={self.dpi!r}")
         if self.grid < 4:
             raise ValueError(f"grid must be at least 4 points per side, got {self.grid!r}")
         ci, cj = self.coords
@@ -69,7 +70,8 @@ class Framing:
         if self.domain is not None:
             (x0, x1), (y0, y1) = self.domain
             if not (x0 < x1 and y0 < y1):
-                raise ValueError(f"domain must be ((xmin, xmax), (ymin, ymax)) with min < max, got {self.domain!r}")
+                raise ValueError("domain must be ((xmin, xmax), (ymin, ymax)) with min < max, "
+                                 f"got {self.domain!r}")
         if self.zlim is not None and not self.zlim[0] < self.zlim[1]:
             raise ValueError(f"zlim must be (low, high) with low < high, got {self.zlim!r}")
         object.__setattr__(self, "coords", (int(ci), int(cj)))
@@ -139,3 +141,7 @@ def even_figsize(figsize: tuple[float, float], dpi: float) -> tuple[float, float
     """
     w, h = (2 * max(1, round(s * dpi / 2)) for s in figsize)
     return w / dpi, h / dpi
+
+
+DEFAULT_FRAMING = Framing()
+DEFAULT_STYLE = Style()

@@ -13,7 +13,7 @@ from typing import Literal
 
 import numpy as np
 
-from .framing import Framing, Style
+from .framing import DEFAULT_FRAMING, Framing, Style
 from .limits import Domain, domain_from_points, value_limits
 from .sampling import LazyGrids
 from .trace import Trace
@@ -101,7 +101,8 @@ def _network_values(predict: Predict, theta: np.ndarray, points: np.ndarray) -> 
 
 def build_network_scene(trace: Trace, predict: Predict, X: np.ndarray, y: np.ndarray, *,
                         kind: Kind = "regression", title: str | None = None,
-                        framing: Framing = Framing(), refine: int = 4, step_name: str = "epoch", style: Style | None = None
+                        framing: Framing = DEFAULT_FRAMING, refine: int = 4, step_name: str = "epoch",
+                        style: Style | None = None
                         ) -> NetworkScene:
     """Check the data, fix the framing and return the `NetworkScene` (see `NetworkAnimator`)."""
     if kind not in DEFAULT_CMAP:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .framing import Framing, Style
+from .framing import DEFAULT_FRAMING, Framing, Style
 from .limits import Domain, domain_from_points, z_limits
 from .sampling import Surface, evaluate, phi_samples
 from .scene import Scene
@@ -101,7 +101,7 @@ def build_runs_scene(
     surface: Surface | None,
     *,
     title: str | None = None,
-    framing: Framing = Framing(),
+    framing: Framing = DEFAULT_FRAMING,
     colors: Sequence[str] | None = None,
     style: Style | None = None,
 ) -> Scene:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .framing import Framing, Style
+from .framing import DEFAULT_FRAMING, DEFAULT_STYLE, Framing, Style
 from .limits import Domain, domain_from_points, z_limits
 from .sampling import LazyGrids, Surface, evaluate, phi_samples
 from .trace import Trace
@@ -111,8 +111,8 @@ def build_scene(
     equalities: Sequence[Surface] = (),
     inequalities: Sequence[Surface] = (),
     title: str | None = None,
-    framing: Framing = Framing(),
-    style: Style = Style(),
+    framing: Framing = DEFAULT_FRAMING,
+    style: Style = DEFAULT_STYLE,
 ) -> Scene:
     """Evaluate the user's callables once and return the `Scene` (see `Animator` for parameters)."""
     n = trace.n
