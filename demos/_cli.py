@@ -13,7 +13,9 @@ import argparse
 import contextlib
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from demos._flags import (
@@ -28,11 +30,24 @@ from demos._flags import (
     shown,
 )
 
-__all__ = ["animator_options", "check", "interruptible", "main", "parser", "run"]
+__all__ = ["Built", "animator_options", "check", "interruptible", "main", "parser", "run"]
 
 EXIT_FAILED, EXIT_USAGE, EXIT_NO_FFMPEG, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 2, 3, 130, 143
 MAX_COUNT = 1_000_000  # of --frames and --every: more than any animation holds
 MAX_SEED = 2**32 - 1  # numpy's seeds are unsigned
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a demo's ``build`` returns when it has more than the animator.
+
+    `live` holds extra `viz.Animator.show` keywords; `figures` maps a file name to a zero-argument
+    callable returning a still matplotlib figure, written beside the frames on ``--export DIR``.
+    """
+
+    animator: Any
+    live: dict[str, Any] = field(default_factory=dict)
+    figures: Mapping[str, Callable[[], Any]] = field(default_factory=dict)
 
 
 class Terminated(KeyboardInterrupt):
@@ -79,12 +94,14 @@ def check(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     check_targets(p, export=args.export, gif=args.gif, mp4=args.mp4)
 
 
-def run(animator: Any, args: argparse.Namespace, *, prog: str = "optviz", **live: Any) -> int:
+def run(animator: Any, args: argparse.Namespace, *, prog: str = "optviz",
+        figures: Mapping[str, Callable[[], Any]] | None = None, **live: Any) -> int:
     """Export what the flags ask for, then show the animation live (or explain why not).
 
     `live` holds extra `viz.Animator.show` keywords, e.g. ``rerun=`` and ``params=`` so the
-    window can restart the run from a clicked point or with new parameters. `prog` names the
-    command in error lines.
+    window can restart the run from a clicked point or with new parameters. `figures` (file
+    name -> callable returning a figure) are written to the ``--export`` folder after the
+    frames, as in `Built`. `prog` names the command in error lines.
 
     Returns
     -------
@@ -106,6 +123,7 @@ def run(animator: Any, args: argparse.Namespace, *, prog: str = "optviz", **live
             print(f"Wrote {result.count} frames ({result.size[0]}x{result.size[1]} px) and "
                   f"{result.tex.name} to {result.directory}/")
             exported = True
+            _write_figures(figures or {}, Path(args.export))
         if args.gif:
             print(f"Wrote {animator.save_gif(args.gif, fps=args.fps, quiet=args.quiet)}")
             exported = True
@@ -136,6 +154,13 @@ def run(animator: Any, args: argparse.Namespace, *, prog: str = "optviz", **live
     except ExportInterrupted:
         return EXIT_INTERRUPTED
     return 0
+
+
+def _write_figures(figures: Mapping[str, Callable[[], Any]], directory: Path) -> None:
+    from viz import save_figure
+
+    for name, make in figures.items():
+        print(f"Wrote {save_figure(make(), directory / name)}")
 
 
 def interruptible(prog: str, action: Callable[[], int]) -> int:
@@ -196,8 +221,8 @@ def main(build: Callable[[argparse.Namespace], Any], description: str | None = N
     """Parse `argv`, build the animator with `build(args)`, and `run` it.
 
     `options(parser)`, if given, adds a demo's own flags to the shared ones, and `checks(parser,
-    args)` checks them together. `build` returns the animator, or ``(animator, live)`` with
-    `live` the extra keywords for its live window. `prog` names the command in usage and error
+    args)` checks them together. `build` returns the animator, ``(animator, live)`` with
+    `live` the extra keywords for its live window, or a `Built`. `prog` names the command in usage and error
     lines (default ``python -m demos.NAME``, NAME the module of `build`).
     """
     prog = prog or _prog(build)
@@ -214,6 +239,8 @@ def main(build: Callable[[argparse.Namespace], Any], description: str | None = N
 
     def build_and_run() -> int:
         built = build(args)
+        if isinstance(built, Built):
+            return run(built.animator, args, prog=prog, figures=built.figures, **built.live)
         animator, live = built if isinstance(built, tuple) else (built, {})
         return run(animator, args, prog=prog, **live)
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from optimizers import Iterate
 
-__all__ = ["on_surface", "outer_table"]
+__all__ = ["OUTER_STEPS_PNG", "contours_by_M", "on_surface", "outer_steps_figure", "outer_table"]
+
+OUTER_STEPS_PNG, CONTOURS_PNG = "outer_steps.png", "contours_by_M.png"
 
 
 def outer_table(title: str, result: Any, *, weight: str = "M", names: Sequence[str] = ()) -> str:
@@ -54,3 +56,42 @@ def on_surface(stream: Iterable[Any], fun: Callable[[np.ndarray], float],
             return stop.value
         yield Iterate(k=k, x=it.x, fun=fun(it.x), grad=grad(it.x), nfev=it.nfev)
         k += 1
+
+
+def outer_steps_figure(results: Mapping[str, Any], *, barrier: Sequence[str] = (), **options: Any):
+    """`viz.outer_figure` of the runs `results` (legend name -> `penalty.PenaltyResult`).
+
+    The runs named in `barrier` have the weight t; `options` go to `viz.outer_figure` (``star``,
+    ``names``, ``m``, ``title``, ``figsize``, ``dpi``).
+    """
+    from viz import OuterRun, outer_figure
+
+    runs = [OuterRun.from_steps(name, result.outer_steps, weight_name="t" if name in barrier else "M")
+            for name, result in results.items()]
+    return outer_figure(runs, **options)
+
+
+def contours_by_M(problem: Any, x0: Sequence[float], domain: Any, *,
+                  weights: Sequence[float] = (1, 10, 100, 1000), x_star: Sequence[float] | None = None,
+                  **options: Any):
+    """`viz.small_multiples` of the quadratic penalty F(x; M) of `problem` for `weights`, with x(M).
+
+    Each x(M) is the minimizer found by Newton's method on F(x; M), warm-started from the
+    previous one (from `x0` for the first weight), as the exterior penalty does.
+    """
+    from optimizers import run
+    from penalty import exterior_penalty
+    from viz import small_multiples
+
+    weights = np.asarray(weights, dtype=float)
+    ratios = weights[1:] / weights[:-1]
+    if ratios.size and not np.allclose(ratios, ratios[0], rtol=1e-12):
+        raise ValueError(f"weights must grow by one factor (M0, M0 C, M0 C^2, ...), got {weights.tolist()}")
+    C = float(ratios[0]) if ratios.size else 10.0
+    # epsilon below any M alpha: the run stops after exactly len(weights) weights.
+    result = run(exterior_penalty(problem, x0, method="newton", M0=float(weights[0]), C=C, epsilon=1e-300,
+                                  max_outer=len(weights), tol=1e-10, max_iter=200))
+    minimizers = np.array([s.x for s in result.outer_steps])
+    return small_multiples(lambda M: problem.penalized_function(M).surface, weights, domain,
+                           minimizers=minimizers, x_star=x_star, equalities=problem.equality_functions,
+                           inequalities=problem.inequality_functions, **options)
