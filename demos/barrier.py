@@ -11,6 +11,10 @@ f(x(t)) - min_x L(x; mu(t)) = m/t, which bounds f(x(t)) - f*: the method stops w
 
 The label's M is 1/t, the weight of the barrier term in B = f + M (-sum log(-g_j)).
 
+With ``--export DIR`` the demo also writes ``DIR/outer_steps.png``: the duality gap against t
+(log-log, on the line m/t), kappa of the Hessian of B, the estimates mu_j against the outer step
+with their final values dashed, and Newton's iterations per t.
+
 Run ``python -m demos.barrier`` or ``python -m demos.barrier --export frames/ --no-show``.
 """
 
@@ -20,8 +24,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from demos._cli import animator_options, main
-from demos._lecture import outer_table
+from demos._cli import Built, animator_options, main
+from demos._lecture import OUTER_STEPS_PNG, outer_steps_figure, outer_table
 from optimizers import run as drain
 from penalty import Problem, barrier_function, log_barrier
 from viz import Animator
@@ -35,8 +39,9 @@ def stream(problem: Problem, method: str = "newton"):
     return log_barrier(problem, X0, method=method, t0=1.0, C=4.0, epsilon=1e-4, tol=1e-8, max_iter=200)
 
 
-def build(args: argparse.Namespace) -> Animator:
-    """The run on B(x; t), redrawn for each t, with the feasible set hatched; prints the table."""
+def build(args: argparse.Namespace) -> Built:
+    """The run on B(x; t), redrawn for each t, with the feasible set hatched, and the per-outer
+    figure; prints the table."""
     problem = Problem(OBJECTIVE, CONSTRAINTS)
     barrier = barrier_function(problem)
     animator = Animator(
@@ -53,7 +58,11 @@ def build(args: argparse.Namespace) -> Animator:
     result = drain(stream(problem, args.method))
     print(outer_table("log barrier (mu_j = -1/(t g_j) -> mu* = (1/2, 0, 0)):", result, weight="t",
                       names=["mu circle", "mu x1", "mu x2"]))
-    return animator
+    figure = lambda: outer_steps_figure(  # noqa: E731
+        {"log barrier": result}, barrier=["log barrier"], m=len(problem.inequalities),
+        names=["\u03bc circle", "\u03bc x1", "\u03bc x2"], figsize=tuple(args.size), dpi=args.dpi,
+        title="log barrier B(x; t) = x1 + x2 \u2212 (1/t) \u03a3 log(\u2212g\u2c7c): per t")
+    return Built(animator, figures={OUTER_STEPS_PNG: figure})
 
 
 def options(p: argparse.ArgumentParser) -> None:

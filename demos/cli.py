@@ -194,7 +194,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         raise UsageError(f"cannot draw this run ({shown(undrawable, 200)}); pass --domain X1MIN X1MAX X2MIN "
                          "X2MAX where the function is finite, or start elsewhere with --x0")
     if animator is not None:
-        status = _cli.run(animator, args, prog=parser.prog, **_live(problem, options))
+        figures = _outer_figures(problem, result, options, args)
+        status = _cli.run(animator, args, prog=parser.prog, figures=figures, **_live(problem, options))
         if status:
             return status
     return 0 if result.status == Status.CONVERGED else EXIT_FAILED
@@ -327,6 +328,24 @@ def _animator(problem, iterates: Iterator, domain, args: argparse.Namespace, opt
         domain=domain,
         **_cli.animator_options(args),
     )
+
+
+def _outer_figures(problem, result, options: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """``outer_steps.png`` for a constrained run (written beside the frames by ``--export``)."""
+    from demos._lecture import OUTER_STEPS_PNG, outer_steps_figure
+
+    n_eq, n_in = len(problem.equalities), len(problem.inequalities)
+    if not (n_eq + n_in) or not result.outer_steps:
+        return {}
+    outer = options.get("outer", "penalty")
+    name = {"penalty": "exterior penalty", "multipliers": "method of multipliers",
+            "barrier": "log barrier"}[outer]
+    names = [f"\u03bb{i + 1}" for i in range(n_eq)] + [f"\u03bc{j + 1}" for j in range(n_in)]
+    barrier = outer == "barrier"
+    return {OUTER_STEPS_PNG: lambda: outer_steps_figure(
+        {name: result}, barrier=[name] if barrier else [], names=names,
+        m=n_in if barrier and not n_eq else None, title=f"{name}: per outer step",
+        figsize=tuple(args.size), dpi=args.dpi)}
 
 
 def _live(problem, options: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,11 @@ Both paths are drawn on one surface, L_A(x; lambda*, mu*, M = 1), whose minimize
 function the method of multipliers converges to. Labels and curves show that surface's value and
 gradient at each point (the runs' own inner functions change from step to step).
 
+With ``--export DIR`` the demo also writes ``DIR/outer_steps.png`` (both runs: violation against M,
+log-log, with the pure penalty's slope -1; kappa; lambda and mu against the outer step with
+lambda* = 1, mu* = 2 dashed; inner iterations per step) and ``DIR/contours_by_M.png`` (the
+contours of the pure penalty's F for M = 1, 10, 100, 1000 with x(M) and x*).
+
 Run ``python -m demos.penalty_vs_multipliers`` or add ``--export frames/ --no-show``.
 """
 
@@ -25,8 +30,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from demos._cli import animator_options, main
-from demos._lecture import on_surface, outer_table
+from demos._cli import Built, animator_options, main
+from demos._lecture import (
+    CONTOURS_PNG,
+    OUTER_STEPS_PNG,
+    contours_by_M,
+    on_surface,
+    outer_steps_figure,
+    outer_table,
+)
 from optimizers import run as drain
 from penalty import Problem, augmented_lagrangian, exterior_penalty, method_of_multipliers
 from viz import Animator
@@ -35,6 +47,8 @@ OBJECTIVE, CONSTRAINTS = "-x1 + x2", ["x1 + x2 = 1", "x2 >= 1"]
 X0 = (-0.5, 0.2)
 INNER = dict(method="gd", line_search="exact", tol=1e-7, max_iter=300)
 NAMES = ["lambda", "mu"]
+X_STAR = (0.0, 1.0)
+DOMAIN = ((-0.9, 1.6), (-0.1, 2.4))
 
 
 def streams(problem: Problem) -> dict:
@@ -45,8 +59,8 @@ def streams(problem: Problem) -> dict:
     }
 
 
-def build(args: argparse.Namespace) -> Animator:
-    """Both runs on L_A(x; lambda*, mu*, M = 1); prints each run's per-outer-step table."""
+def build(args: argparse.Namespace) -> Built:
+    """Both runs on L_A(x; lambda*, mu*, M = 1), and the two still figures; prints each run's table."""
     problem = Problem(OBJECTIVE, CONSTRAINTS)
     reference = drain(streams(problem)["method of multipliers"])
     star = reference.multipliers  # computed by the method itself, not typed in
@@ -54,10 +68,20 @@ def build(args: argparse.Namespace) -> Animator:
     runs = {name: on_surface(stream, S.fun, S.grad) for name, stream in streams(problem).items()}
     title = rf"$L_A(x;\ \lambda^*={star[0]:.4g},\ \mu^*={star[1]:.4g},\ M={reference.M:g})$, minimal at $x^*$"
     animator = Animator(runs, S.surface, title=title,
-                        domain=((-0.9, 1.6), (-0.1, 2.4)), view=(35.0, -50.0), **animator_options(args))
-    for name, stream in streams(problem).items():  # whole runs, even when --frames cuts the animation
-        print(outer_table(f"{name}:", drain(stream), names=NAMES))
-    return animator
+                        domain=DOMAIN, view=(35.0, -50.0), **animator_options(args))
+    results = {name: drain(stream) for name, stream in streams(problem).items()}  # whole runs, past --frames
+    for name, result in results.items():
+        print(outer_table(f"{name}:", result, names=NAMES))
+    size = dict(figsize=tuple(args.size), dpi=args.dpi)
+    figures = {
+        OUTER_STEPS_PNG: lambda: outer_steps_figure(
+            results, star=star, names=["\u03bb", "\u03bc"], **size,
+            title="min \u2212x1 + x2 s.t. x1 + x2 = 1, x2 \u2265 1: pure penalty vs method of multipliers"),
+        CONTOURS_PNG: lambda: contours_by_M(
+            problem, X0, DOMAIN, x_star=X_STAR, **size,
+            title="contours of the pure penalty's F(x; M) = f + M (h\u00b2 + max(0, g)\u00b2)"),
+    }
+    return Built(animator, figures=figures)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -73,7 +73,8 @@ def _grid(figure: Figure, count: int) -> list[Any]:
 
 
 def _slope_reference(ax: Any, runs: list[OuterRun], values: str, slope: float, label: str) -> Line2D | None:
-    """The line c * weight**slope fitted (in log space) to the run spanning the most weights."""
+    """The line through the first point of the run spanning the most weights, with the given slope:
+    where the values would go if they followed the power law from the first weight on."""
     spans = []
     for r in runs:
         w, v = _positive(r.weight, getattr(r, values))
@@ -82,9 +83,8 @@ def _slope_reference(ax: Any, runs: list[OuterRun], values: str, slope: float, l
     if not spans:
         return None
     _, w, v = max(spans, key=lambda s: s[0])
-    log_c = np.mean(np.log(v) - slope * np.log(w))
-    ends = np.array([w.min(), w.max()])
-    (line,) = ax.plot(ends, np.exp(log_c) * ends ** slope, label=label, **REFERENCE)
+    ends = np.array([w[0], w.max()])
+    (line,) = ax.plot(ends, v[0] * (ends / w[0]) ** slope, label=label, **REFERENCE)
     line.set_gid(f"reference {values}")
     return line
 
