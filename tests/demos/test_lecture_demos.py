@@ -14,6 +14,8 @@ from penalty import Problem
 
 ARGS = ["--frames", "4", "--no-show", "--dpi", "40", "--size", "4", "3", "--quiet"]
 LECTURE = ["barrier", "conditioning", "penalty_vs_multipliers"]
+STILLS = {"barrier": ["outer_steps.png"], "conditioning": ["contours_by_M.png", "outer_steps.png"],
+          "penalty_vs_multipliers": ["contours_by_M.png", "outer_steps.png"]}
 
 
 def test_every_lecture_demo_is_listed():
@@ -35,6 +37,41 @@ def test_demo_exports_frames_and_prints_the_outer_table(name, tmp_path, capsys):
         assert (rgb < 240).any(axis=-1).mean() > 0.05  # drawn, not blank
     out = capsys.readouterr().out
     assert "violation" in out and "kappa" in out and "Converged" in out
+    stills = sorted(p.name for p in tmp_path.glob("*.png") if not p.name.startswith("frame_"))
+    assert stills == STILLS[name]
+    for still in stills:  # the lecture figures, at the frames' size, and the demo says where they are
+        with Image.open(tmp_path / still) as image:
+            assert image.format == "PNG" and image.size == (160, 120)
+        assert f"Wrote {tmp_path / still}" in out
+
+
+def test_conditioning_outer_figure_has_the_slope_minus_one_and_lambda_star(tmp_path):
+    from demos import conditioning
+    from demos._lecture import outer_steps_figure
+
+    result = run(conditioning.stream(Problem(conditioning.OBJECTIVE, conditioning.CONSTRAINTS)))
+    figure = outer_steps_figure({"pure penalty": result}, star=[conditioning.LAMBDA_STAR], names=["2Mh"])
+    axes = {ax.get_gid(): ax for ax in figure.axes}
+    (violation,) = [ln for ln in axes["violation"].lines if ln.get_gid() == "violation: pure penalty"]
+    M, v = violation.get_data()
+    np.testing.assert_allclose(M, [0.5, 5.0, 50.0])
+    assert np.polyfit(np.log10(M), np.log10(v), 1)[0] == pytest.approx(-1.0, rel=0.05)
+    (star,) = [ln for ln in axes["multipliers"].lines if ln.get_gid() == "star 2Mh"]
+    assert star.get_ydata()[0] == 0.5
+
+
+def test_optviz_run_exports_the_outer_steps_figure_for_a_constrained_run(tmp_path, capsys):
+    from demos.cli import main
+
+    status = main(["run", "-x1 + x2", "-c", "x1 + x2 = 1", "-c", "x2 >= 1", "--x0", "-0.5", "1.5",
+                   "--outer", "barrier", "--export", str(tmp_path), *ARGS])
+    assert status == 0
+    with Image.open(tmp_path / "outer_steps.png") as image:
+        assert image.size == (160, 120)
+    assert "outer_steps.png" in capsys.readouterr().out
+    unconstrained = tmp_path / "unconstrained"
+    assert main(["run", "x1^2 + x2^2", "--x0", "1", "1", "--export", str(unconstrained), *ARGS]) == 0
+    assert not (unconstrained / "outer_steps.png").exists()  # no constraint: nothing per outer step to show
 
 
 def test_conditioning_shows_nocedal_wright_numbers():

@@ -102,9 +102,9 @@ def _multiplier_panel(ax: Any, runs: list[OuterRun], colors: dict[str, str], sta
                       names: Sequence[str], sizes: dict[str, float]) -> None:
     size = max(r.multipliers.shape[1] for r in runs)
     names = list(names) + [f"m{j + 1}" for j in range(len(names), size)]
-    if star is None:  # the final estimates of the run that ended closest to feasible
-        best = min((r for r in runs if r.multipliers.shape[1] == size), key=lambda r: r.violation[-1])
-        star, said = best.multipliers[-1], "final"
+    if star is None:  # the final estimates of the last run with all multipliers
+        last = [r for r in runs if r.multipliers.shape[1] == size][-1]
+        star, said = last.multipliers[-1], "final"
     else:
         star, said = np.asarray(star, dtype=float).ravel(), "known"
         if star.size != size:
@@ -149,7 +149,7 @@ def outer_figure(runs: OuterRun | Sequence[OuterRun] | Mapping[str, OuterRun], *
         The runs, one colour each, in this order.
     star : array_like, optional
         Known multipliers (lambda*, mu*), drawn dashed; by default the final estimates of the
-        run that ended with the smallest violation.
+        last run (put the run that converges best last, or pass `star`).
     names : sequence of str, optional
         The multipliers' names, e.g. ``("λ", "μ")``.
     m : int, optional
@@ -184,7 +184,7 @@ def outer_figure(runs: OuterRun | Sequence[OuterRun] | Mapping[str, OuterRun], *
             _log_panel(ax, runs, colors, name)
             ax.set_xlabel(f"weight {symbol}", fontsize=sizes["label"])
         if name == "violation":
-            ax.set_title("constraint violation at x(M)", fontsize=sizes["panel"])
+            ax.set_title(f"constraint violation at x({symbol})", fontsize=sizes["panel"])
             ax.set_ylabel("max violation", fontsize=sizes["label"])
             reference = _slope_reference(ax, runs, "violation", -1.0, f"slope \u22121: \u221d 1/{symbol}")
         elif name == "condition":
