@@ -205,3 +205,16 @@ def test_from_steps_reads_records_by_attribute_and_bad_data_is_one_clear_error()
         small_multiples(lambda M: np.add, [1, 10], ((0, 1), (0, 1)), minimizers=[[0, 0]])
     with pytest.raises(ValueError, match="weights"):
         small_multiples(lambda M: np.add, [], ((0, 1), (0, 1)))
+
+
+def test_a_flat_kappa_gets_no_growth_reference_and_a_decade_of_axis(seed_runs):
+    # Linear constraints on a linear objective: the Hessian of F is M times a constant matrix.
+    ax = axes_by_gid(outer_figure(seed_runs))["condition"]
+    assert not [ln for ln in ax.lines if ln.get_gid() == "reference condition"]
+    kappa = line(ax, "condition: pure penalty").get_ydata()
+    np.testing.assert_allclose(kappa, kappa[0], rtol=1e-6)
+    lo, hi = ax.get_ylim()
+    assert hi / lo >= 10 * (1 - 1e-9) and lo < kappa[0] < hi
+    inner = axes_by_gid(outer_figure(seed_runs))["inner"]
+    zeros = [t.get_text() for t in inner.texts if t.get_text()]
+    assert zeros == ["0"] * int(np.sum(seed_runs[1].inner_iterations == 0)) and zeros

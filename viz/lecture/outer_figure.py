@@ -74,7 +74,12 @@ def _grid(figure: Figure, count: int) -> list[Any]:
 
 def _slope_reference(ax: Any, runs: list[OuterRun], values: str, slope: float, label: str) -> Line2D | None:
     """The line through the first point of the run spanning the most weights, with the given slope:
-    where the values would go if they followed the power law from the first weight on."""
+    where the values would go if they followed the power law from the first weight on.
+
+    Drawn only when that run's own log-log slope has the sign and at least half the size of
+    `slope`, so the reference describes the data (a kappa that stays flat, as for linear
+    constraints on a linear objective, gets no kappa ~ M line to be mistaken for).
+    """
     spans = []
     for r in runs:
         w, v = _positive(r.weight, getattr(r, values))
@@ -83,6 +88,9 @@ def _slope_reference(ax: Any, runs: list[OuterRun], values: str, slope: float, l
     if not spans:
         return None
     _, w, v = max(spans, key=lambda s: s[0])
+    fitted = np.polyfit(np.log(w), np.log(v), 1)[0]
+    if not fitted / slope >= 0.5:
+        return None
     ends = np.array([w[0], w.max()])
     (line,) = ax.plot(ends, v[0] * (ends / w[0]) ** slope, label=label, **REFERENCE)
     line.set_gid(f"reference {values}")
@@ -90,12 +98,18 @@ def _slope_reference(ax: Any, runs: list[OuterRun], values: str, slope: float, l
 
 
 def _log_panel(ax: Any, runs: list[OuterRun], colors: dict[str, str], values: str) -> None:
+    drawn = []
     for r in runs:
         w, v = _positive(r.weight, getattr(r, values))
         if w.size:
             (line,) = ax.loglog(w, v, marker="o", markersize=7, linewidth=2.4, color=colors[r.name],
                                 label=r.name, zorder=3)
             line.set_gid(f"{values}: {r.name}")
+            drawn.append(v)
+    lo, hi = min(v.min() for v in drawn), max(v.max() for v in drawn)
+    if hi < 10 * lo:  # at least a decade, centred: rounding noise on a constant must not look like a trend
+        middle = np.sqrt(lo * hi)
+        ax.set_ylim(middle / np.sqrt(10), middle * np.sqrt(10))
 
 
 def _multiplier_panel(ax: Any, runs: list[OuterRun], colors: dict[str, str], star: Any,
@@ -131,8 +145,11 @@ def _inner_panel(ax: Any, runs: list[OuterRun], colors: dict[str, str], sizes: d
     width = 0.8 / len(runs)
     for i, r in enumerate(runs):
         k = np.arange(len(r))
-        ax.bar(k - 0.4 + width * (i + 0.5), r.inner_iterations, width=width, color=colors[r.name],
-               label=r.name, zorder=3, gid=f"inner: {r.name}")
+        bars = ax.bar(k - 0.4 + width * (i + 0.5), r.inner_iterations, width=width, color=colors[r.name],
+                      label=r.name, zorder=3, gid=f"inner: {r.name}")
+        # A bar of height 0 is invisible: say "0" (the inner run started at its own minimizer).
+        ax.bar_label(bars, labels=["0" if n == 0 else "" for n in r.inner_iterations], color=colors[r.name],
+                     fontsize=sizes["tick"], padding=2)
     ax.set_xlabel("outer step", fontsize=sizes["label"])
     ax.set_ylabel("inner iterations", fontsize=sizes["label"])
     ax.xaxis.get_major_locator().set_params(integer=True)
