@@ -9,7 +9,8 @@ import numpy as np
 
 from optimizers import Iterate
 
-__all__ = ["OUTER_STEPS_PNG", "contours_by_M", "on_surface", "outer_steps_figure", "outer_table"]
+__all__ = ["CONTOURS_PNG", "OUTER_STEPS_PNG", "central_path_contours", "contours_by_M", "on_surface",
+           "outer_steps_figure", "outer_table"]
 
 OUTER_STEPS_PNG, CONTOURS_PNG = "outer_steps.png", "contours_by_M.png"
 
@@ -83,15 +84,43 @@ def contours_by_M(problem: Any, x0: Sequence[float], domain: Any, *,
     from penalty import exterior_penalty
     from viz import small_multiples
 
-    weights = np.asarray(weights, dtype=float)
-    ratios = weights[1:] / weights[:-1]
-    if ratios.size and not np.allclose(ratios, ratios[0], rtol=1e-12):
-        raise ValueError(f"weights must grow by one factor (M0, M0 C, M0 C^2, ...), got {weights.tolist()}")
-    C = float(ratios[0]) if ratios.size else 10.0
+    weights, C = _geometric(weights)
     # epsilon below any M alpha: the run stops after exactly len(weights) weights.
-    result = run(exterior_penalty(problem, x0, method="newton", M0=float(weights[0]), C=C, epsilon=1e-300,
+    result = run(exterior_penalty(problem, x0, method="newton", M0=weights[0], C=C, epsilon=1e-300,
                                   max_outer=len(weights), tol=1e-10, max_iter=200))
     minimizers = np.array([s.x for s in result.outer_steps])
     return small_multiples(lambda M: problem.penalized_function(M).surface, weights, domain,
                            minimizers=minimizers, x_star=x_star, equalities=problem.equality_functions,
                            inequalities=problem.inequality_functions, **options)
+
+
+def central_path_contours(problem: Any, x0: Sequence[float], domain: Any, *,
+                          weights: Sequence[float] = (1, 10, 100, 1000),
+                          x_star: Sequence[float] | None = None, **options: Any):
+    """`viz.small_multiples` of the log barrier B(x; t) of `problem` for t in `weights`, with x(t).
+
+    x(t) is Newton's minimizer of B(x; t), warm-started from the previous one (from the strictly
+    feasible `x0` first): the points of the central path. B is +inf outside the interior, which
+    the panels leave blank.
+    """
+    from optimizers import run
+    from penalty import barrier_function, log_barrier
+    from viz import small_multiples
+
+    weights, C = _geometric(weights)
+    result = run(log_barrier(problem, x0, method="newton", t0=weights[0], C=C, epsilon=1e-300,
+                             max_outer=len(weights), tol=1e-10, max_iter=200))
+    barrier = barrier_function(problem)
+    return small_multiples(lambda t: barrier.function(t).surface, weights, domain,
+                           minimizers=np.array([s.x for s in result.outer_steps]), x_star=x_star,
+                           equalities=problem.equality_functions, inequalities=problem.inequality_functions,
+                           weight_name="t", **options)
+
+
+def _geometric(weights: Sequence[float]) -> tuple[list[float], float]:
+    """`weights` as floats and their common ratio C (10 for a single weight)."""
+    w = np.asarray(weights, dtype=float)
+    ratios = w[1:] / w[:-1]
+    if ratios.size and not np.allclose(ratios, ratios[0], rtol=1e-12):
+        raise ValueError(f"weights must grow by one factor (w0, w0 C, w0 C^2, ...), got {w.tolist()}")
+    return [float(v) for v in w], float(ratios[0]) if ratios.size else 10.0

@@ -11,9 +11,10 @@ f(x(t)) - min_x L(x; mu(t)) = m/t, which bounds f(x(t)) - f*: the method stops w
 
 The label's M is 1/t, the weight of the barrier term in B = f + M (-sum log(-g_j)).
 
-With ``--export DIR`` the demo also writes ``DIR/outer_steps.png``: the duality gap against t
-(log-log, on the line m/t), kappa of the Hessian of B, the estimates mu_j against the outer step
-with their final values dashed, and Newton's iterations per t.
+With ``--export DIR`` the demo also writes ``DIR/outer_steps.png`` (the duality gap against t,
+log-log, on the line m/t; kappa of the Hessian of B; the estimates mu_j against the outer step
+with their final values dashed; Newton's iterations per t) and ``DIR/contours_by_t.png`` (the
+contours of B for t = 1, 10, 100, 1000 with x(t): the central path, from inside).
 
 Run ``python -m demos.barrier`` or ``python -m demos.barrier --export frames/ --no-show``.
 """
@@ -25,13 +26,16 @@ import sys
 from collections.abc import Sequence
 
 from demos._cli import Built, animator_options, main
-from demos._lecture import OUTER_STEPS_PNG, outer_steps_figure, outer_table
+from demos._lecture import OUTER_STEPS_PNG, central_path_contours, outer_steps_figure, outer_table
 from optimizers import run as drain
 from penalty import Problem, barrier_function, log_barrier
 from viz import Animator
 
 OBJECTIVE, CONSTRAINTS = "x1 + x2", ["x1^2 + x2^2 <= 2", "x1 >= -1.25", "x2 <= 1"]
 X0 = (0.5, 0.5)
+X_STAR = (-1.0, -1.0)
+DOMAIN = ((-1.5, 1.3), (-1.5, 1.3))
+CONTOURS_PNG = "contours_by_t.png"
 
 
 def stream(problem: Problem, method: str = "newton"):
@@ -49,7 +53,7 @@ def build(args: argparse.Namespace) -> Built:
         surface_of_M=lambda M: barrier.function(1.0 / M).surface,
         inequalities=problem.inequality_functions,
         title=r"$B(x;\ t) = x_1 + x_2 - \frac{1}{t}\,\sum_j \log(-g_j(x))$,  $M = 1/t$",
-        domain=((-1.5, 1.3), (-1.5, 1.3)),
+        domain=DOMAIN,
         view=(40.0, -150.0),
         grid=100,
         **animator_options(args),
@@ -58,11 +62,17 @@ def build(args: argparse.Namespace) -> Built:
     result = drain(stream(problem, args.method))
     print(outer_table("log barrier (mu_j = -1/(t g_j) -> mu* = (1/2, 0, 0)):", result, weight="t",
                       names=["mu circle", "mu x1", "mu x2"]))
-    figure = lambda: outer_steps_figure(  # noqa: E731
-        {"log barrier": result}, barrier=["log barrier"], m=len(problem.inequalities),
-        names=["\u03bc circle", "\u03bc x1", "\u03bc x2"], figsize=tuple(args.size), dpi=args.dpi,
-        title="log barrier B(x; t) = x1 + x2 \u2212 (1/t) \u03a3 log(\u2212g\u2c7c): per t")
-    return Built(animator, figures={OUTER_STEPS_PNG: figure})
+    size = dict(figsize=tuple(args.size), dpi=args.dpi)
+    figures = {
+        OUTER_STEPS_PNG: lambda: outer_steps_figure(
+            {"log barrier": result}, barrier=["log barrier"], m=len(problem.inequalities),
+            names=["\u03bc circle", "\u03bc x1", "\u03bc x2"], **size,
+            title="log barrier B(x; t) = x1 + x2 \u2212 (1/t) \u03a3 log(\u2212g\u2c7c): per t"),
+        CONTOURS_PNG: lambda: central_path_contours(
+            problem, X0, DOMAIN, x_star=X_STAR, **size,
+            title="contours of B(x; t): the central path x(t) reaches x* from inside"),
+    }
+    return Built(animator, figures=figures)
 
 
 def options(p: argparse.ArgumentParser) -> None:

@@ -14,7 +14,8 @@ from penalty import Problem
 
 ARGS = ["--frames", "4", "--no-show", "--dpi", "40", "--size", "4", "3", "--quiet"]
 LECTURE = ["barrier", "conditioning", "penalty_vs_multipliers"]
-STILLS = {"barrier": ["outer_steps.png"], "conditioning": ["contours_by_M.png", "outer_steps.png"],
+STILLS = {"barrier": ["contours_by_t.png", "outer_steps.png"],
+          "conditioning": ["contours_by_M.png", "outer_steps.png"],
           "penalty_vs_multipliers": ["contours_by_M.png", "outer_steps.png"]}
 
 
@@ -161,3 +162,16 @@ def test_optviz_run_exports_frames_for_each_outer_method(outer, tmp_path, capsys
     x0 = ["-0.5", "1.5"] if outer == "barrier" else ["-0.5", "0.2"]
     assert main(["run", *SEED, "--x0", *x0, "--outer", outer, "--export", str(tmp_path), *ARGS]) == 0
     assert len(sorted(tmp_path.glob("frame_*.png"))) == 4
+
+
+def test_barrier_contours_trace_the_central_path_inside():
+    from demos import barrier as demo
+    from demos._lecture import central_path_contours
+
+    problem = Problem(demo.OBJECTIVE, demo.CONSTRAINTS)
+    figure = central_path_contours(problem, demo.X0, demo.DOMAIN, x_star=demo.X_STAR)
+    assert [ax.get_gid() for ax in figure.axes] == ["t = 1", "t = 10", "t = 100", "t = 1000"]
+    points = [np.ravel(ln.get_xydata()) for ax in figure.axes for ln in ax.lines if ln.get_gid() == "x(t)"]
+    distances = [np.linalg.norm(p - demo.X_STAR) for p in points]
+    assert all(np.all(problem.constraint_values(p)[1] < 0) for p in points)  # strictly inside
+    assert np.all(np.diff(distances) < 0) and distances[-1] < 0.01  # towards x* as t grows

@@ -65,8 +65,8 @@ def small_multiples(surface_of_M: Callable[[float], Callable[..., np.ndarray]], 
                     domain: Any, *, minimizers: Any = None, x_star: Any = None,
                     equalities: Sequence[Callable[..., np.ndarray]] = (),
                     inequalities: Sequence[Callable[..., np.ndarray]] = (), title: str | None = None,
-                    labels: tuple[str, str] = ("$x_1$", "$x_2$"), grid: int = 200, levels: int = 14,
-                    figsize: Any = LECTURE_SIZE, dpi: float = 100.0) -> Figure:
+                    labels: tuple[str, str] = ("$x_1$", "$x_2$"), weight_name: str = "M", grid: int = 200,
+                    levels: int = 14, figsize: Any = LECTURE_SIZE, dpi: float = 100.0) -> Figure:
     """One contour panel of F(x; M) per weight M, on one shared domain.
 
     Parameters
@@ -86,6 +86,9 @@ def small_multiples(surface_of_M: Callable[[float], Callable[..., np.ndarray]], 
         g_j = 0 dashed.
     title, labels
         The figure's title and the axis names.
+    weight_name : str
+        The weight's symbol in the panel titles and legend: ``"M"``, or ``"t"`` for a barrier
+        B(x; t), whose x(t) trace the central path.
     grid, levels : int
         Samples per axis, and the number of contour levels per panel (`quantile_levels`).
     figsize, dpi
@@ -94,7 +97,7 @@ def small_multiples(surface_of_M: Callable[[float], Callable[..., np.ndarray]], 
     Returns
     -------
     matplotlib.figure.Figure
-        An off-screen figure; each axes' gid is ``"M = <weight>"``.
+        An off-screen figure; each axes' gid is ``"M = <weight>"`` (with `weight_name`).
 
     Raises
     ------
@@ -111,7 +114,7 @@ def small_multiples(surface_of_M: Callable[[float], Callable[..., np.ndarray]], 
     cols = int(np.ceil(weights.size / rows))
     axes = figure.subplots(rows, cols, squeeze=False, sharex=True, sharey=True).ravel()
     for i, (M, ax) in enumerate(zip(weights, axes, strict=False)):
-        ax.set_gid(f"M = {M:g}")
+        ax.set_gid(f"{weight_name} = {M:g}")
         style_axes(ax, sizes)
         ax.grid(False)
         with np.errstate(all="ignore"):
@@ -125,16 +128,16 @@ def small_multiples(surface_of_M: Callable[[float], Callable[..., np.ndarray]], 
             ax.contour(X, Y, Zm, levels=lv, colors="0.25", linewidths=0.7, negative_linestyles="solid")
         for values, style in curve_values:
             ax.contour(X, Y, values, levels=[0.0], colors="black", linewidths=1.4, linestyles=style)
-        heading = f"M = {M:g}"
+        heading, xM = f"{weight_name} = {M:g}", f"x({weight_name})"
         if minimizers is not None:
             ax.plot(minimizers[: i + 1, 0], minimizers[: i + 1, 1], color=PATH_COLOR, linewidth=1.8,
-                    zorder=4, gid="path x(M)")
+                    zorder=4, gid=f"path {xM}")
             ax.plot(*minimizers[i], marker="o", markersize=10, color=PATH_COLOR, markeredgecolor="black",
-                    zorder=6, gid="x(M)")
+                    zorder=6, gid=xM)
             if x_star is not None:  # the distance says how far x(M) is, where the markers coincide
-                heading += f"\n|x(M) \u2212 x*| = {np.linalg.norm(minimizers[i] - x_star):.2g}"
+                heading += f"\n|{xM} \u2212 x*| = {np.linalg.norm(minimizers[i] - x_star):.2g}"
             else:
-                heading += "\nx(M) = (" + ", ".join(f"{v:.4g}" for v in minimizers[i]) + ")"
+                heading += f"\n{xM} = (" + ", ".join(f"{v:.4g}" for v in minimizers[i]) + ")"
         if x_star is not None:
             ax.plot(*x_star, marker="*", markersize=13, color=STAR_COLOR, markeredgecolor="black",
                     zorder=7, gid="x*")  # above x(M), which covers it as M grows
@@ -152,7 +155,7 @@ def small_multiples(surface_of_M: Callable[[float], Callable[..., np.ndarray]], 
     handles = []
     if minimizers is not None:
         handles.append(Line2D([], [], marker="o", markersize=10, color=PATH_COLOR, markeredgecolor="black",
-                              linewidth=1.8, label="x(M), and its path"))
+                              linewidth=1.8, label=f"x({weight_name}), and its path"))
     if x_star is not None:
         handles.append(Line2D([], [], marker="*", markersize=13, color=STAR_COLOR, markeredgecolor="black",
                               linestyle="none", label="x*"))
