@@ -86,6 +86,30 @@ def test_frames_match_baselines(case, tmp_path):
     assert not failures, f"{case}: " + "; ".join(failures)
 
 
+# The lecture demos' still figures, written beside their frames, at 640x360 px.
+STILLS = {"conditioning": ["outer_steps", "contours_by_M"],
+          "penalty_vs_multipliers": ["outer_steps", "contours_by_M"],
+          "barrier": ["outer_steps", "contours_by_t"]}
+STILL_ARGS = ["--frames", "1", "--dpi", "50", "--size", "12.8", "7.2", "--no-show", "--quiet"]
+
+
+@pytest.mark.parametrize("demo", sorted(STILLS))
+def test_lecture_stills_match_baselines(demo, tmp_path):
+    assert importlib.import_module(f"demos.{demo}").run(["--export", str(tmp_path), *STILL_ARGS]) == 0
+    failures = []
+    for name in STILLS[demo]:
+        actual, baseline = rgb(tmp_path / f"{name}.png"), BASELINES / f"lecture-{demo}-{name}.png"
+        if UPDATE:
+            Image.fromarray(actual).save(baseline, optimize=True)
+            continue
+        assert baseline.exists(), f"no baseline {baseline.name}: run with OPTVIZ_UPDATE_BASELINES=1"
+        expected = rgb(baseline)
+        assert actual.shape == expected.shape == (360, 640, 3), f"{demo} {name}: size {actual.shape}"
+        error = rms(actual, expected)
+        if error > TOLERANCE:
+            failures.append(f"{name}: RMS {error:.2f} > {TOLERANCE}")
+    assert not failures, f"{demo}: " + "; ".join(failures)
+
 def test_rms_sees_a_moved_line():
     """The comparison can fail: one dark line moved by two pixels is well over the tolerance."""
     a = np.full((180, 320, 3), 255, np.uint8)
