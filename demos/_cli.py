@@ -157,7 +157,7 @@ def run(animator: Any, args: argparse.Namespace, *, prog: str = "optviz",
 
 
 def _write_figures(figures: Mapping[str, Callable[[], Any]], directory: Path) -> None:
-    from viz import save_figure
+    from viz.lecture import save_figure
 
     for name, make in figures.items():
         print(f"Wrote {save_figure(make(), directory / name)}")

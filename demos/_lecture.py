@@ -60,12 +60,12 @@ def on_surface(stream: Iterable[Any], fun: Callable[[np.ndarray], float],
 
 
 def outer_steps_figure(results: Mapping[str, Any], *, barrier: Sequence[str] = (), **options: Any):
-    """`viz.outer_figure` of the runs `results` (legend name -> `penalty.PenaltyResult`).
+    """`viz.lecture.outer_figure` of the runs `results` (legend name -> `penalty.PenaltyResult`).
 
-    The runs named in `barrier` have the weight t; `options` go to `viz.outer_figure` (``star``,
+    The runs named in `barrier` have the weight t; `options` go to `viz.lecture.outer_figure` (``star``,
     ``names``, ``m``, ``title``, ``figsize``, ``dpi``).
     """
-    from viz import OuterRun, outer_figure
+    from viz.lecture import OuterRun, outer_figure
 
     runs = [OuterRun.from_steps(name, result.outer_steps, weight_name="t" if name in barrier else "M")
             for name, result in results.items()]
@@ -75,14 +75,14 @@ def outer_steps_figure(results: Mapping[str, Any], *, barrier: Sequence[str] = (
 def contours_by_M(problem: Any, x0: Sequence[float], domain: Any, *,
                   weights: Sequence[float] = (1, 10, 100, 1000), x_star: Sequence[float] | None = None,
                   **options: Any):
-    """`viz.small_multiples` of the quadratic penalty F(x; M) of `problem` for `weights`, with x(M).
+    """`viz.lecture.small_multiples` of the quadratic penalty F(x; M) of `problem` for `weights`, with x(M).
 
     Each x(M) is the minimizer found by Newton's method on F(x; M), warm-started from the
     previous one (from `x0` for the first weight), as the exterior penalty does.
     """
     from optimizers import run
     from penalty import exterior_penalty
-    from viz import small_multiples
+    from viz.lecture import small_multiples
 
     weights, C = _geometric(weights)
     # epsilon below any M alpha: the run stops after exactly len(weights) weights.
@@ -97,7 +97,7 @@ def contours_by_M(problem: Any, x0: Sequence[float], domain: Any, *,
 def central_path_contours(problem: Any, x0: Sequence[float], domain: Any, *,
                           weights: Sequence[float] = (1, 10, 100, 1000),
                           x_star: Sequence[float] | None = None, **options: Any):
-    """`viz.small_multiples` of the log barrier B(x; t) of `problem` for t in `weights`, with x(t).
+    """`viz.lecture.small_multiples` of the log barrier B(x; t) of `problem` for t in `weights`, with x(t).
 
     x(t) is Newton's minimizer of B(x; t), warm-started from the previous one (from the strictly
     feasible `x0` first): the points of the central path. B is +inf outside the interior, which
@@ -105,7 +105,7 @@ def central_path_contours(problem: Any, x0: Sequence[float], domain: Any, *,
     """
     from optimizers import run
     from penalty import barrier_function, log_barrier
-    from viz import small_multiples
+    from viz.lecture import small_multiples
 
     weights, C = _geometric(weights)
     result = run(log_barrier(problem, x0, method="newton", t0=weights[0], C=C, epsilon=1e-300,

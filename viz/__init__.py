@@ -16,15 +16,16 @@ The API:
 - `Plane`, `filter_normalized_direction`, `pca_directions`: loss landscapes over a plane of parameters.
 - `to_jshtml`: the animation as an HTML player for notebooks; `has_display`: can a window open?
 - `FrameExport`: what a frame export wrote.
-- `OuterRun`, `outer_figure`, `small_multiples`, `save_figure`: lecture figures of constrained runs
-  (per-outer-step panels; contours of F for several M with x(M)), from plain data, saved as PNGs.
+- `lecture`: still lecture figures of constrained runs, from plain data: ``lecture.OuterRun``,
+  ``lecture.outer_figure`` (per-outer-step panels), ``lecture.small_multiples`` (contours of F for
+  several M with x(M)), ``lecture.save_figure`` (an atomic PNG).
 - `ExportInterrupted` (Ctrl-C during an export), `FFmpegNotFoundError` (MP4 without ffmpeg).
 """
 
+from . import lecture
 from ._animator import Animator
 from ._network_animator import NetworkAnimator
 from .export import ExportInterrupted, FFmpegNotFoundError, FrameExport
-from .lecture import OuterRun, outer_figure, save_figure, small_multiples
 from .live import Player, has_display, to_jshtml
 from .scenes import Framing, Plane, Trace, collect, filter_normalized_direction, pca_directions
 
@@ -35,16 +36,13 @@ __all__ = [
     "FrameExport",
     "Framing",
     "NetworkAnimator",
-    "OuterRun",
     "Plane",
     "Player",
     "Trace",
     "collect",
     "filter_normalized_direction",
     "has_display",
-    "outer_figure",
+    "lecture",
     "pca_directions",
-    "save_figure",
-    "small_multiples",
     "to_jshtml",
 ]

@@ -16,7 +16,7 @@ from PIL import Image
 
 from optimizers import run
 from penalty import Problem, exterior_penalty, log_barrier, method_of_multipliers
-from viz import OuterRun, outer_figure, save_figure, small_multiples
+from viz.lecture import OuterRun, outer_figure, save_figure, small_multiples
 from viz.lecture.small_multiples import quantile_levels
 
 NW = Problem("x1 + x2", ["x1^2 + x2^2 = 2"])
@@ -218,3 +218,10 @@ def test_a_flat_kappa_gets_no_growth_reference_and_a_decade_of_axis(seed_runs):
     inner = axes_by_gid(outer_figure(seed_runs))["inner"]
     zeros = [t.get_text() for t in inner.texts if t.get_text()]
     assert zeros == ["0"] * int(np.sum(seed_runs[1].inner_iterations == 0)) and zeros
+
+
+def test_the_lecture_figures_are_one_name_of_the_viz_api():
+    import viz
+
+    assert "lecture" in viz.__all__ and viz.lecture.outer_figure is outer_figure
+    assert set(viz.lecture.__all__) == {"OuterRun", "outer_figure", "save_figure", "small_multiples"}
