@@ -71,7 +71,7 @@ class LineFigure(CachedFigure):
         (self._minimizers,) = ax.plot([], [], marker="D", ls="none", mfc="white", mec="black",
                                       mew=0.08 * fs, ms=0.6 * fs, zorder=Z_PATH - 1)
         (self._star,) = ax.plot(sc.trace.x[-1:, 0], sc.heights[-1:], marker="*", ls="none", mfc="gold",
-                                mec="black", mew=0.08 * fs, ms=1.6 * fs, zorder=Z_POINT + 1, visible=False)
+                                mec="black", mew=0.08 * fs, ms=1.6 * fs, zorder=Z_PATH - 1, visible=False)
         (self.path,) = ax.plot([], [], color=PATH_COLOR, lw=0.15 * fs, marker="o", ms=0.35 * fs,
                                zorder=Z_PATH)
         (self.point,) = ax.plot([], [], marker="o", ls="none", mfc=POINT_COLOR, mec="black",
