@@ -13,5 +13,5 @@ from demos.cli import main
 ], ids=["unconstrained", "penalty"])
 def test_one_variable_problem_exports(tmp_path, capsys, argv, frames):
     out = tmp_path / "frames"
-    assert main(["run", *argv, "--export", str(out), "--no-show", "--quiet", "--dpi", "30"]) == 0
+    assert main(["run", *argv, "--export", str(out), "--no-show", "--quiet", "--dpi", "40"]) == 0
     assert len(list(out.glob("frame_*.png"))) == frames
