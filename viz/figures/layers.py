@@ -13,6 +13,7 @@ from matplotlib import colormaps
 from matplotlib.colors import Colormap, Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from ..scenes.curves import contour_levels
@@ -37,6 +38,8 @@ def surface_layers(ax3d: Any, ax2d: Any, scene: Any, key: int, m: int, *, font: 
     sc, fs = scene, font
     lo, hi = sc.z_range(m)
     ax3d.set_zlim(lo, hi)  # per weight: the box rises with the walls (see Scene.zlims)
+    # each tick says its value ("1.2e+06"): a shared offset text would float beside the panel
+    ax3d.zaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}"))
     Z = np.asarray(sc.grids[key], dtype=float)
     Z = np.where(np.isfinite(Z), Z, np.nan)
     X, Y = np.meshgrid(sc.xs, sc.ys)
