@@ -78,18 +78,19 @@ def surface_layers(ax3d: Any, ax2d: Any, scene: Any, key: int, m: int, *, font: 
 
 
 def lifted_layers(ax3d: Any, ax2d: Any, scene: Any, m: int, start: int, *, font: float) -> list[Any]:
-    """The constraints lifted onto weight `m`'s surface (h = 0 solid, g = 0 dashed, drawn at F's
-    height, cut at the ceiling) and the outer minimizers x(M) finished before trace index `start`
+    """The constraints lifted onto weight `m`'s surface (h = 0 black, the boundary g = 0 dark grey,
+    drawn at F's height, cut at the ceiling) and the outer minimizers x(M) finished before trace index `start`
     (white diamonds on both panels); returns the artists."""
     sc, fs = scene, font
     lo, hi = sc.z_range(m)
     artists = []
-    for line, heights, ls in ((sc.equality_line, sc.equality_heights, "-"),
-                              (sc.inequality_line, sc.inequality_heights, "--")):
+    # (solid both: the curves are chains of short cell segments, too short for a dash pattern)
+    for line, heights, color, width in ((sc.equality_line, sc.equality_heights, "black", 0.25),
+                                        (sc.inequality_line, sc.inequality_heights, "0.35", 0.15)):
         if len(line):
             z = heights[m]
             z = np.where((z >= lo) & (z <= hi), z, np.nan)
-            artists.append(add_line3d(ax3d, color="black", lw=0.2 * fs, ls=ls, zorder=Z_CURVE))
+            artists.append(add_line3d(ax3d, color=color, lw=width * fs, zorder=Z_CURVE))
             artists[-1].set_data_3d(line[:, 0], line[:, 1], z)
     ends = sc.outer_ends[sc.outer_ends < start]
     if ends.size:

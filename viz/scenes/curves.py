@@ -63,9 +63,10 @@ def contour_levels(values: np.ndarray, *, count: int = 16, low: float | None = N
     Evenly spaced levels leave a valley whose floor is 1e-3 of the walls' height (Rosenbrock,
     any penalty at large M) one uncontoured blob. Levels at the quantiles of the values give
     every band the same share of the picture: for a quadratic bowl (area below c grows like c)
-    they are evenly spaced, and where the values span decades they crowd geometrically towards
-    the floor, log-spaced as the range asks. `low` and `high` widen the range (a box's floor and
-    ceiling).
+    they are evenly spaced, and where the values span decades they crowd towards the floor; and
+    when the range is more than 8 times the median (walls decades above the floor) the lowest
+    band is split again by three log-spaced levels, so the valley floor is contoured too.
+    `low` and `high` widen the range (a box's floor and ceiling).
 
     Returns
     -------
@@ -80,6 +81,12 @@ def contour_levels(values: np.ndarray, *, count: int = 16, low: float | None = N
     if hi - lo < 1e-12 * max(1.0, abs(lo)):
         return np.array([lo - 0.5, lo + 0.5])
     inner = np.quantile(z, np.linspace(0, 1, count)[1:-1]) if z.size else np.empty(0)
+    if inner.size and hi - lo > 8 * float(np.quantile(z - lo, 0.5)):
+        # the range spans decades (walls far above the typical value): split the lowest band,
+        # the valley floor, again at log-spaced levels
+        first = max(float(np.quantile(z - lo, 0.005)), 1e-9 * (hi - lo))
+        if inner[0] - lo > 4 * first:
+            inner = np.concatenate([lo + np.geomspace(first, inner[0] - lo, 4)[:-1], inner])
     levels = np.unique(np.concatenate([[lo], inner, [hi]]))
     # nearly equal quantiles (a flat floor) would make bands no one can see: keep them apart
     keep = np.concatenate([[True], np.diff(levels) > 1e-9 * (hi - lo)])
