@@ -72,6 +72,16 @@ class LineScene:
     def __len__(self) -> int:
         return len(self.frames)
 
+    @property
+    def domain(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The interval shown and the value range, as a `Framing` domain (a restart keeps them)."""
+        return (float(self.xs[0]), float(self.xs[-1])), self.ylim
+
+    @property
+    def zlim(self) -> None:
+        """No z-range: the values are the vertical axis (`ylim`)."""
+        return None
+
     def restricted(self, positions: Sequence[int]) -> LineScene:
         """Itself: every array is already plain data (what a worker process receives)."""
         return self
@@ -85,8 +95,8 @@ def build_line_scene(trace: Trace, surface: Surface | None, *,
     """Evaluate the user's one-variable callables once and return the `LineScene`.
 
     The interval is ``framing.domain[0]`` if given, else the path padded by a quarter of its
-    span on each side (and widened to hold an equality's root or a feasible edge nearby, so the
-    constraint is on screen).
+    span on each side (a penalty path ends just outside the feasible edge, so that edge is on
+    screen). The value range is the first curve's: later, larger-M curves rise out of it.
     """
     positions = framing.positions(len(trace))
     x = trace.x[: positions[-1] + 1, 0]

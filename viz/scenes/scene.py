@@ -4,6 +4,18 @@ The animator evaluates the user's surface and constraint functions here, in the 
 one grid per penalty weight M, the path's heights on each of those surfaces, and the line-search
 function phi(t) sampled around every step. Worker processes then only receive arrays (lambdified
 functions do not pickle) and never call user code.
+
+Readable at every M. A fixed box emptied as M grew: the valley of F(x; M) = f + M p narrows like
+1 / sqrt(M) under a fixed ceiling, so by M = 1e6 it was thinner than a grid cell and 0.5% of the
+frame was coloured. So each weight gets its own z-range (`Scene.zlims`): the first surface's
+top, raised where needed so that at least `BOX_SHARE` of the domain lies in the box. The box's
+top climbs between outer iterations (the walls are seen to rise, the z-ticks say by how much)
+while the valley stays resolved on the same grid. The surface is cut exactly at that top (each
+cell clipped against the plane, `figures.layers.surface_polygons`), the contour levels are
+equal-area quantiles of the values in the box (log-refined at the floor, `curves.contour_levels`),
+the constraint curves h = 0 and g = 0 are lifted onto every surface by evaluating F on them
+exactly, and the outer minimizers x(M) (`outer_ends`) are kept for the markers. All of it is
+computed here, once per weight; frames only move artists.
 """
 
 from __future__ import annotations
