@@ -38,8 +38,8 @@ def surface_layers(ax3d: Any, ax2d: Any, scene: Any, key: int, m: int, *, font: 
     sc, fs = scene, font
     lo, hi = sc.z_range(m)
     ax3d.set_zlim(lo, hi)  # per weight: the box rises with the walls (see Scene.zlims)
-    # each tick says its value ("1.2e+06"): a shared offset text would float beside the panel
-    ax3d.zaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}"))
+    # each tick says its value ("1.2e6"): a shared offset text would float beside the panel
+    ax3d.zaxis.set_major_formatter(FuncFormatter(_short))
     Z = np.asarray(sc.grids[key], dtype=float)
     Z = np.where(np.isfinite(Z), Z, np.nan)
     X, Y = np.meshgrid(sc.xs, sc.ys)
@@ -75,6 +75,11 @@ def surface_layers(ax3d: Any, ax2d: Any, scene: Any, key: int, m: int, *, font: 
         artists.append(ax2d.contour(X, Y, Z, levels=above, colors="0.55", linewidths=0.05 * fs,
                                     linestyles="solid", zorder=1))
     return artists
+
+
+def _short(value: float, _: Any = None) -> str:
+    """A tick label of at most about five characters: 3 significant digits, short exponents."""
+    return f"{value:.3g}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
 
 
 def lifted_layers(ax3d: Any, ax2d: Any, scene: Any, m: int, start: int, *, font: float) -> list[Any]:
