@@ -72,7 +72,8 @@ def parser(description: str | None = None, prog: str | None = None) -> argparse.
     look.add_argument("--size", nargs=2, type=number(*SIZE), metavar=("W", "H"), default=(12.8, 7.2),
                       help=f"figure size in inches ({SIZE[0]:g} to {SIZE[1]:g} each)")
     look.add_argument("--frames", type=number(1, MAX_COUNT, integer=True), metavar="N",
-                      help="at most N frames")
+                      help="at most N frames, spread over the whole run (first and last iterate "
+                           "included); with --every K: the first N of every K-th iterate")
     look.add_argument("--every", type=number(1, MAX_COUNT, integer=True), default=1, metavar="K",
                       help="draw every K-th iterate")
     run_group = p.add_argument_group("run")

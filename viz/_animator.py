@@ -18,6 +18,7 @@ from .figures import CachedFigure, figure_for
 from .live import default_frames_dir, has_display, open_window
 from .scenes import Framing, Style, Trace, build_runs_scene, build_scene, collect
 from .scenes.limits import Domain
+from .scenes.line import build_line_scene
 
 __all__ = ["Animator"]
 
@@ -70,8 +71,10 @@ class Animator:
         Inches; pixel sizes are rounded to even numbers (H.264 needs them).
     dpi : float
         Pixels per inch of every frame.
-    view : (float, float)
-        Camera elevation and azimuth in degrees.
+    view : (float, float), optional
+        Camera elevation and azimuth in degrees; default (30, -60), or (52, -60) with
+        constraints: a penalty valley along a constraint curve is then seen from high enough that
+        its near wall never crosses it.
     turn : float
         Slow camera turn in degrees per frame (0 keeps the fast cached rendering).
     cmap : str
@@ -132,7 +135,7 @@ class Animator:
         every: int = 1,
         figsize: tuple[float, float] = (12.8, 7.2),
         dpi: float = 100.0,
-        view: tuple[float, float] = (30.0, -60.0),
+        view: tuple[float, float] | None = None,
         turn: float = 0.0,
         cmap: str = "viridis",
         alpha: float = 0.75,
@@ -146,6 +149,8 @@ class Animator:
         self._options: dict[str, Any] | None = dict(
             surface=surface, surface_of_M=surface_of_M, equalities=equalities, inequalities=inequalities,
             title=title, view=view, turn=turn, cmap=cmap, alpha=alpha, colors=colors)
+        if view is None:
+            view = (52.0, -60.0) if equalities or inequalities else (30.0, -60.0)
         style = Style(figsize=self.framing.figsize, dpi=self.framing.dpi, cmap=cmap, alpha=alpha,
                       elev=view[0], azim=view[1], turn=turn)
         self._view: CachedFigure | None = None
@@ -159,6 +164,11 @@ class Animator:
                                           style=style)
             return
         trace = collect(iterates, limit=limit)
+        if trace.n == 1:  # one variable: F(x; M) curves over a line (see `viz.scenes.line`)
+            self.scene = build_line_scene(trace, surface, surface_of_M=surface_of_M, equalities=equalities,
+                                          inequalities=inequalities, title=title, framing=self.framing,
+                                          style=style)
+            return
         self.scene = build_scene(trace, surface, surface_of_M=surface_of_M, equalities=equalities,
                                  inequalities=inequalities, title=title, framing=self.framing, style=style)
 

@@ -205,7 +205,7 @@ DEMO_FLAGS = [
     ("mlp_classifier", ["--lr", "inf"], "--lr: inf is not finite"),
     ("loss_landscape", ["--seed", "-1"], "--seed: -1 is out of range"),
     ("loss_landscape", ["--network", "three-weight"], "--network: invalid choice"),
-    ("loss_landscape", ["--frames", "2"], "--directions pca fits its plane to the drawn path"),
+    ("loss_landscape", ["--frames", "1", "--every", "2"], "--directions pca fits its plane to the drawn"),
     ("loss_landscape", ["--epochs", "1"], "these flags draw 2 iterate(s)"),
     ("optimizer_race", ["--function", "rastrigin"], "--function: invalid choice: 'rastrigin'"),
     ("zigzag", ["--function", "beale"], "--function: invalid choice: 'beale'"),

@@ -37,6 +37,9 @@ RUNS = {
     "run_constrained": ["-x1 + x2", "-c", "x1 + x2 = 1", "-c", "x2 >= 1", "--x0", "-0.5", "0.2"],
     "run_unconstrained": ["(x1 - 1)^2 + 10*(x2 - x1^2)^2", "--x0", "-1", "1", "--method", "newton"],
     "run_3_variables": ["x1^2 + 2*x2^2 + 3*x3^2", "-c", "x1 + x2 + x3 = 1", "--x0", "0.5", "-0.5", "1"],
+    "run_circle_equality": ["x1 + x2", "-c", "x1**2 + x2**2 = 2", "--x0", "1.5", "0.5"],
+    "run_circle_inequality": ["x1 + x2", "-c", "x1**2 + x2**2 <= 1", "--x0", "1.5", "0.5"],
+    "run_one_variable": ["(x1-2)^2", "-c", "x1 <= 1", "--x0", "3"],
 }
 
 

@@ -76,20 +76,26 @@ def test_surface_is_redrawn_only_when_M_changes():
 
 
 def test_limits_and_panel_positions_stay_fixed(seed_anim):
-    view = seed_anim.view
+    # everything stays put, except the 3D box's z-range: fixed within a weight M, never falling
+    # as M grows (the walls rise), and always the scene's own range for that weight
+    view, sc = seed_anim.view, seed_anim.scene
     axes = [view.ax3d, view.ax2d, view.ax_values, view.ax_log, view.ax_phi]
 
     def state():
         out = [ax.get_position().bounds for ax in axes]
         out += [ax.get_xlim() + ax.get_ylim() for ax in axes]
-        out.append(view.ax3d.get_zlim())
         return out
 
     seed_anim.render(0)
     first = state()
+    tops = []
     for frame in range(1, len(seed_anim), 3):
         seed_anim.render(frame)
         assert state() == first
+        m = int(sc.m_index[sc.frames[frame]])
+        assert view.ax3d.get_zlim() == pytest.approx(sc.z_range(m))
+        tops.append(view.ax3d.get_zlim()[1])
+    assert tops == sorted(tops) and tops[-1] > 10 * tops[0]
 
 
 def test_path_is_drawn_in_front_of_the_surface():

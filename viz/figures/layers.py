@@ -1,4 +1,5 @@
-"""The static layers of a surface figure: 3D polygons cut at the ceiling, contours, constraints.
+"""The static layers of a surface figure: 3D polygons cut at the ceiling, contours, constraints
+lifted onto the surface, the outer minimizers x(M) and the solution x*.
 
 Drawn only when the surface changes (a new penalty weight M, a new slice), never per frame.
 """
@@ -12,43 +13,117 @@ from matplotlib import colormaps
 from matplotlib.colors import Colormap, Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
+from ..scenes.curves import contour_levels
 from .layout import ABOVE_COLOR
+from .lines3d import add_line3d
 
-__all__ = ["constraint_layers", "plt_colormap", "surface_layers", "surface_polygons"]
+__all__ = ["constraint_layers", "lifted_layers", "plt_colormap", "solution_markers", "surface_layers",
+           "surface_polygons"]
+
+Z_CURVE, Z_STAR = 15, 19  # above the surface (computed_zorder=False), below the moving path
 
 
-def surface_layers(ax3d: Any, ax2d: Any, scene: Any, key: int, *, norm: Normalize, font: float) -> list[Any]:
-    """Draw surface `key` of `scene` (a `Scene`): the 3D polygons and floor contours on `ax3d`,
-    filled and quantile contours on `ax2d`; returns the artists (to remove on the next change)."""
+def surface_layers(ax3d: Any, ax2d: Any, scene: Any, key: int, m: int, *, font: float) -> list[Any]:
+    """Draw surface `key` (of weight `m`) of `scene` (a `Scene`): the 3D polygons cut exactly at
+    the weight's ceiling and floor contours on `ax3d`, filled and line contours on `ax2d`; returns
+    the artists (to remove on the next change).
+
+    The contour view is coloured everywhere (levels over the grid's whole range, log-spaced where
+    it spans decades, see `contour_levels`), and the 3D surface shares its colours: one value,
+    one colour, in both panels.
+    """
     sc, fs = scene, font
-    lo, hi = sc.zlim
+    lo, hi = sc.z_range(m)
+    ax3d.set_zlim(lo, hi)  # per weight: the box rises with the walls (see Scene.zlims)
+    # each tick says its value ("1.2e6"): a shared offset text would float beside the panel
+    ax3d.zaxis.set_major_formatter(FuncFormatter(_short))
     Z = np.asarray(sc.grids[key], dtype=float)
-    Zc = np.clip(Z, lo, hi)
+    Z = np.where(np.isfinite(Z), Z, np.nan)
     X, Y = np.meshgrid(sc.xs, sc.ys)
-    cmap = sc.style.cmap
-    polygons, mean_z = surface_polygons(X, Y, Z, hi, sc.style.surface_count)
+    cmap = plt_colormap(sc.style.cmap)
+    in_box = Z <= hi
+    levels = contour_levels(Z[in_box], low=lo, high=hi)
+    norm = LevelNorm(levels)
+    # the full grid for two variables (drawn once per weight); a coarser mesh for slices, which
+    # are redrawn every step
+    count = len(sc.xs) if sc.trace.n == 2 else sc.style.surface_count
+    polygons, mean_z = surface_polygons(X, Y, Z, hi, count)
     surf = Poly3DCollection(polygons, cmap=cmap, norm=norm, alpha=sc.style.alpha,
-                            linewidths=0.03 * fs, edgecolors=(0, 0, 0, 0.15), zorder=1)
+                            linewidths=0.03 * fs * min(1.0, 36 / count), edgecolors=(0, 0, 0, 0.12),
+                            zorder=1)
     surf.set_array(mean_z)
     ax3d.add_collection3d(surf)  # limits are fixed: no autoscaling
-    levels = np.linspace(lo, hi, 21)
-    floor = ax3d.contour(X, Y, Zc, levels=levels[1:-1:2], zdir="z", offset=lo, cmap=cmap,
-                         norm=norm, linewidths=0.06 * fs, zorder=0.5)
-    # Above the ceiling: light grey, "off the scale", as the 3D view leaves it out.
-    over = plt_colormap(cmap).with_extremes(over=ABOVE_COLOR)
-    filled = ax2d.contourf(X, Y, np.where(Z <= hi, Zc, hi + (hi - lo)), levels=levels, cmap=over,
-                           norm=norm, extend="max", zorder=0)
-    finite = Z[np.isfinite(Z) & (Z < hi)]
-    artists = [surf, floor, filled]
-    if finite.size:
-        # Quantile levels show the valley's shape even where a steep wall spans most colours.
-        q = np.unique(np.quantile(finite, np.linspace(0.03, 0.97, 14)))
-        if q.size:
-            artists.append(ax2d.contour(X, Y, Zc, levels=q, colors="white", linewidths=0.06 * fs,
-                                        alpha=0.7, zorder=1))
+    Zc = np.clip(np.nan_to_num(Z, nan=hi), lo, hi)
+    floor = levels[1:-1]
+    artists = [surf]
+    if floor.size:
+        artists.append(ax3d.contour(X, Y, Zc, levels=floor[:: max(1, len(floor) // 8)], zdir="z",
+                                    offset=lo, cmap=cmap, norm=norm, linewidths=0.06 * fs, zorder=0.5))
+    # Above the box's top: light grey, "off the scale" as the 3D view cuts it, with grey level
+    # lines (log-spaced) so the rising walls still show their shape.
+    over = cmap.with_extremes(over=ABOVE_COLOR)
+    artists.append(ax2d.contourf(X, Y, np.where(in_box | np.isnan(Z), Z, 2 * hi - lo), levels=levels,
+                                 cmap=over, norm=norm, extend="max", zorder=0))
+    artists.append(ax2d.contour(X, Y, Z, levels=levels[1:-1], colors="white", linewidths=0.05 * fs,
+                                linestyles="solid", alpha=0.6, zorder=1))
+    walls = Z[np.isfinite(Z) & ~in_box]
+    if walls.size > 1 and walls.max() > hi:
+        above = contour_levels(walls, low=hi, count=8)[1:-1]
+        artists.append(ax2d.contour(X, Y, Z, levels=above, colors="0.55", linewidths=0.05 * fs,
+                                    linestyles="solid", zorder=1))
     return artists
+
+
+def _short(value: float, _: Any = None) -> str:
+    """A tick label of at most about five characters: 3 significant digits, short exponents."""
+    return f"{value:.3g}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
+
+
+def lifted_layers(ax3d: Any, ax2d: Any, scene: Any, m: int, start: int, *, font: float) -> list[Any]:
+    """The constraints lifted onto weight `m`'s surface (h = 0 black, the boundary g = 0 dark grey,
+    drawn at F's height, cut at the ceiling) and the outer minimizers x(M) finished before trace index `start`
+    (white diamonds on both panels); returns the artists."""
+    sc, fs = scene, font
+    lo, hi = sc.z_range(m)
+    artists = []
+    # (solid both: the curves are chains of short cell segments, too short for a dash pattern)
+    for line, heights, color, width in ((sc.equality_line, sc.equality_heights, "black", 0.25),
+                                        (sc.inequality_line, sc.inequality_heights, "0.35", 0.15)):
+        if len(line):
+            z = heights[m]
+            z = np.where((z >= lo) & (z <= hi), z, np.nan)
+            artists.append(add_line3d(ax3d, color=color, lw=width * fs, zorder=Z_CURVE))
+            artists[-1].set_data_3d(line[:, 0], line[:, 1], z)
+    ends = sc.outer_ends[sc.outer_ends < start]
+    if ends.size:
+        x, y = sc.trace.x[ends][:, list(sc.coords)].T
+        z = np.clip(sc.heights[m, ends], lo, hi)
+        style = dict(marker="D", ls="-", color="white", mfc="white", mec="black", mew=0.08 * fs,
+                     ms=0.6 * fs, lw=0.08 * fs)
+        marks = add_line3d(ax3d, zorder=Z_CURVE, **style)
+        marks.set_data_3d(x, y, z)
+        artists.append(marks)
+        artists.extend(ax2d.plot(x, y, zorder=Z_CURVE, **style))
+    return artists
+
+
+def solution_markers(ax3d: Any, ax2d: Any, scene: Any, *, font: float) -> list[Any]:
+    """x*, the final point, as a star on both panels (hidden until the last frame)."""
+    sc, fs = scene, font
+    i = len(sc.trace) - 1
+    x, y = sc.trace.x[i, list(sc.coords)]
+    m = int(sc.m_index[i])
+    lo, hi = sc.z_range(m)
+    style = dict(marker="*", ls="none", mfc="gold", mec="black", mew=0.08 * fs, ms=1.6 * fs)
+    star3d = add_line3d(ax3d, zorder=Z_STAR, **style)
+    star3d.set_data_3d([x], [y], [min(max(float(sc.heights[m, i]), lo), hi)])
+    (star2d,) = ax2d.plot([x], [y], zorder=Z_STAR, **style)
+    for artist in (star3d, star2d):
+        artist.set_visible(False)
+    return [star3d, star2d]
 
 
 def constraint_layers(ax: Any, scene: Any, font: float) -> tuple[Any, list[Any]]:
@@ -84,6 +159,27 @@ def constraint_layers(ax: Any, scene: Any, font: float) -> tuple[Any, list[Any]]
         ax.legend(handles=handles, loc="lower left", fontsize=0.7 * fs, framealpha=0.85,
                   handlelength=1.5, borderpad=0.3)
     return feasible_shading, equality_curves
+
+
+class LevelNorm(Normalize):
+    """Values to [0, 1], piecewise linear between `levels` (mapped to evenly spaced colours).
+
+    One norm for both panels: a value has the same colour on the 3D surface (continuous, so that
+    neighbouring cells never alternate in a saw-tooth) as in its band of the contour view.
+    """
+
+    def __init__(self, levels: np.ndarray):
+        super().__init__(float(levels[0]), float(levels[-1]))
+        self._levels = np.asarray(levels, dtype=float)
+        self._steps = np.linspace(0.0, 1.0, len(self._levels))
+
+    def __call__(self, value: Any, clip: bool | None = None) -> Any:
+        v = np.ma.asarray(value, dtype=float)
+        out = np.interp(v.filled(np.nan), self._levels, self._steps, left=-0.01, right=1.01)
+        return np.ma.masked_invalid(out)
+
+    def inverse(self, value: Any) -> Any:
+        return np.interp(value, self._steps, self._levels)
 
 
 def plt_colormap(cmap: str | Colormap) -> Colormap:

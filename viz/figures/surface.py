@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from ..scenes import PHI_SAMPLES, PHI_SPAN, Scene
@@ -20,7 +19,7 @@ from ..scenes.limits import log10, log_floor, value_limits
 from .axes import decade_axis
 from .base import CachedFigure
 from .glyph_text import GlyphText
-from .layers import constraint_layers, surface_layers
+from .layers import constraint_layers, lifted_layers, solution_markers, surface_layers
 from .layout import (
     F_COLOR,
     GRAD_COLOR,
@@ -57,7 +56,6 @@ class SceneFigure(CachedFigure):
 
     def __init__(self, scene: Scene, figure: Figure | None = None):
         super().__init__(scene, figure)
-        self._norm = Normalize(*scene.zlim)
         self._key: int | None = None
         self._static_artists: list[Any] = []
         self._frame: int | None = None
@@ -84,6 +82,8 @@ class SceneFigure(CachedFigure):
         self._build_paths3d()
         self._build_contour()
         self._build_paths2d()
+        self._stars = [] if sc.runs else solution_markers(self.ax3d, self.ax2d, sc, font=fs)
+        self._final = False
         self._build_convergence()
         self._build_phi()
         self._collect_dynamic()
@@ -235,7 +235,12 @@ class SceneFigure(CachedFigure):
         m = int(sc.m_index[i])
         s = int(self._run_start[i])  # where the current M began: earlier steps are drawn faded
         x, y = self._xy[: i + 1, 0], self._xy[: i + 1, 1]
-        lo, hi = sc.zlim
+        lo, hi = sc.z_range(m)
+        final = i == len(sc.trace) - 1  # x* is marked on the last iterate (a background change)
+        if final != self._final:
+            for star in self._stars:
+                star.set_visible(final)
+            self._final = final
         z = sc.heights[m, : i + 1]
         z = np.where(z <= hi, z, np.nan)  # above the box: a gap, like the surface there
         zi = min(max(float(sc.heights[m, i]), lo), hi)  # the current point always stays in view
@@ -270,8 +275,12 @@ class SceneFigure(CachedFigure):
         # Called only when M (or, beyond 2 variables, the slice) changes: the expensive redraw.
         for artist in self._static_artists:
             artist.remove()
-        self._static_artists = surface_layers(self.ax3d, self.ax2d, self.scene, key, norm=self._norm,
-                                              font=self._font)
+        sc = self.scene
+        i = int(sc.frames[self._frame]) if self._frame is not None else int(key)
+        m = int(sc.m_index[i])
+        self._static_artists = [
+            *surface_layers(self.ax3d, self.ax2d, sc, key, m, font=self._font),
+            *lifted_layers(self.ax3d, self.ax2d, sc, m, int(self._run_start[i]), font=self._font)]
         self._key = key
 
     def _label(self, i: int) -> str:
@@ -324,7 +333,7 @@ class SceneFigure(CachedFigure):
     def _background_state(self) -> Any:
         """What, beside the surface and camera, the pixel background shows (here: the faded path
         of earlier weights M); the background is redrawn when it changes."""
-        return self._old_start
+        return self._old_start, self._final
 
     def _hidden_in_background(self) -> list[Any]:
         # With a turning camera the 3D panel is drawn whole every frame.

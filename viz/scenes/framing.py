@@ -31,7 +31,9 @@ class Framing:
     grid : int
         Grid points per side for the surface functions.
     frames : int or None
-        At most this many frames.
+        At most this many frames: spread evenly over the whole run, first and last iterate
+        included (the stream is read to its end); with ``every > 1``, the first `frames` of
+        every `every`-th iterate instead (the stream is read no further).
     every : int
         Draw every `every`-th iterate (the last one always).
     figsize : (float, float)
@@ -80,8 +82,10 @@ class Framing:
 
     @property
     def read_limit(self) -> int | None:
-        """How many iterates the frames need (None: all of them)."""
-        return None if self.frames is None else (self.frames - 1) * self.every + 1
+        """How many iterates the frames need (None: all of them, also to spread `frames` frames)."""
+        if self.frames is None or self.every == 1:
+            return None
+        return (self.frames - 1) * self.every + 1
 
     def positions(self, n_trace: int) -> np.ndarray:
         """Trace indices drawn as frames (see `frame_positions`)."""
@@ -126,7 +130,18 @@ class Style:
 
 
 def frame_positions(n_trace: int, *, every: int = 1, frames: int | None = None) -> np.ndarray:
-    """Trace indices drawn as frames: every `every`-th, always ending on the last, at most `frames`."""
+    """Trace indices drawn as frames.
+
+    Every `every`-th, always ending on the last. `frames` caps the count: with ``every == 1``
+    the frames are spread evenly across the whole run (``--frames 40`` of 5,000 iterates shows
+    the whole run, first and last iterate included; one frame shows the last); with
+    ``every > 1`` it keeps the first `frames` of every `every`-th iterate (what
+    `Framing.read_limit` reads).
+    """
+    if frames is not None and every == 1 and frames < n_trace:
+        if frames == 1:  # one frame: the outcome
+            return np.array([n_trace - 1])
+        return np.unique(np.linspace(0, n_trace - 1, frames).round().astype(int))
     idx = np.arange(0, n_trace, every)
     if idx[-1] != n_trace - 1:
         idx = np.append(idx, n_trace - 1)

@@ -9,7 +9,8 @@ import math
 
 import numpy as np
 
-__all__ = ["Domain", "domain_from_points", "log10", "log_floor", "value_limits", "z_limits"]
+__all__ = ["BOX_SHARE", "Domain", "domain_from_points", "log10", "log_floor", "value_limits",
+           "weight_z_limits", "z_limits"]
 
 Domain = tuple[tuple[float, float], tuple[float, float]]
 
@@ -63,6 +64,38 @@ def z_limits(first_grid: np.ndarray, other_grids: list[np.ndarray], heights: np.
     first = first_grid[np.isfinite(first_grid)]
     top = [float(first.max())] if first.size else []
     ceiling = max(top + ([float(h.max())] if h.size else []))
+    if ceiling - floor < 1e-12 * max(1.0, abs(floor)):
+        ceiling = floor + max(1.0, abs(floor))
+    margin = 0.03 * (ceiling - floor)
+    return floor - margin, ceiling + margin
+
+
+BOX_SHARE = 0.5  # at least this share of the domain lies inside the 3D box, for every weight M
+
+
+def weight_z_limits(grid: np.ndarray, heights: np.ndarray, base: tuple[float, float], *,
+                    share: float = BOX_SHARE) -> tuple[float, float]:
+    """The z-range of one penalty weight's surface: the valley stays in the box as M grows.
+
+    A fixed ceiling (the first surface's top) leaves a valley of width ~ sqrt(ceiling / M): at
+    M = 1e6 narrower than a grid cell, and the picture empties. Here the ceiling is the larger of
+    the first ceiling and the `share`-quantile of this surface's values, so at least `share` of
+    the domain is drawn at every M while the walls still visibly rise out of the first box (the
+    z-axis climbs between outer iterations). The floor follows the surface's lowest value on the
+    grid or the path (`heights`: this weight's iterates on it).
+
+    Returns
+    -------
+    (low, high)
+    """
+    z = np.asarray(grid, dtype=float)
+    z = z[np.isfinite(z)]
+    h = np.asarray(heights, dtype=float)
+    h = h[np.isfinite(h)]
+    if not z.size:
+        return base
+    floor = min([float(z.min())] + ([float(h.min())] if h.size else []))
+    ceiling = max(base[1], float(np.quantile(z, share)))
     if ceiling - floor < 1e-12 * max(1.0, abs(floor)):
         ceiling = floor + max(1.0, abs(floor))
     margin = 0.03 * (ceiling - floor)

@@ -4,6 +4,18 @@ The animator evaluates the user's surface and constraint functions here, in the 
 one grid per penalty weight M, the path's heights on each of those surfaces, and the line-search
 function phi(t) sampled around every step. Worker processes then only receive arrays (lambdified
 functions do not pickle) and never call user code.
+
+Readable at every M. A fixed box emptied as M grew: the valley of F(x; M) = f + M p narrows like
+1 / sqrt(M) under a fixed ceiling, so by M = 1e6 it was thinner than a grid cell and 0.5% of the
+frame was coloured. So each weight gets its own z-range (`Scene.zlims`): the first surface's
+top, raised where needed so that at least `BOX_SHARE` of the domain lies in the box. The box's
+top climbs between outer iterations (the walls are seen to rise, the z-ticks say by how much)
+while the valley stays resolved on the same grid. The surface is cut exactly at that top (each
+cell clipped against the plane, `figures.layers.surface_polygons`), the contour levels are
+equal-area quantiles of the values in the box (log-refined at the floor, `curves.contour_levels`),
+the constraint curves h = 0 and g = 0 are lifted onto every surface by evaluating F on them
+exactly, and the outer minimizers x(M) (`outer_ends`) are kept for the markers. All of it is
+computed here, once per weight; frames only move artists.
 """
 
 from __future__ import annotations
@@ -14,8 +26,9 @@ from typing import Any
 
 import numpy as np
 
+from .curves import segments_as_line, zero_segments
 from .framing import DEFAULT_FRAMING, DEFAULT_STYLE, Framing, Style
-from .limits import Domain, domain_from_points, z_limits
+from .limits import Domain, domain_from_points, weight_z_limits, z_limits
 from .sampling import LazyGrids, Surface, evaluate, phi_samples
 from .trace import Trace
 
@@ -41,7 +54,12 @@ class Scene:
     domain : ((float, float), (float, float))
         Fixed x and y limits.
     zlim : (float, float)
-        Fixed z-range; surfaces are clipped to it.
+        The first weight's z-range (the whole animation's, for a plain run or a given `zlim`).
+    zlims : ndarray, shape (len(Ms), 2)
+        The z-range of each weight's surface, which is cut exactly at its top: the first
+        surface's top, or higher where that would leave less than `BOX_SHARE` of the domain in
+        the box (see `weight_z_limits`), so the valley stays resolved and the walls are seen to
+        rise (the z-axis climbs) between outer iterations.
     m_index : ndarray of int
         Per trace index, which surface function (which M) applies.
     Ms : tuple of float
@@ -58,6 +76,12 @@ class Scene:
         where the iterate carries no step.
     equalities, inequalities : tuple of ndarray
         h_i and g_j on the grid (feasible where all g_j <= 0 and on the curves h_i = 0).
+    equality_line, inequality_line : ndarray, shape (P, 2)
+        The curves h_i = 0 and g_j = 0 as one polyline each (NaN rows between segments).
+    equality_heights, inequality_heights : ndarray, shape (len(Ms), P)
+        F of each weight evaluated exactly on those curves: the constraints lifted onto the surface.
+    outer_ends : ndarray of int
+        Trace index of the last iterate of each outer weight: the path of minimizers x(M).
     title : str
         The user's title (LaTeX allowed; the figure makes it mathtext-safe).
     note : str
@@ -85,6 +109,12 @@ class Scene:
     phi: np.ndarray
     equalities: tuple[np.ndarray, ...] = ()
     inequalities: tuple[np.ndarray, ...] = ()
+    zlims: np.ndarray | None = None
+    equality_line: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
+    inequality_line: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
+    equality_heights: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    inequality_heights: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    outer_ends: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=int))
     title: str = ""
     note: str = ""
     axis_names: tuple[str, str] = ("$x_1$", "$x_2$")
@@ -93,6 +123,12 @@ class Scene:
 
     def __len__(self) -> int:
         return len(self.frames)
+
+    def z_range(self, m: int) -> tuple[float, float]:
+        """The z-range of weight `m`'s surface (the fixed `zlim` when none is set per weight)."""
+        if self.zlims is None:
+            return self.zlim
+        return float(self.zlims[m, 0]), float(self.zlims[m, 1])
 
     def restricted(self, positions: Sequence[int]) -> Scene:
         """A copy whose `grids` is a plain dict holding only what frames `positions` draw.
@@ -171,14 +207,40 @@ def build_scene(
                             grid_key[positions])
         sample = grid_key[positions[np.linspace(0, len(positions) - 1, _ZLIM_SAMPLE_SLICES).astype(int)]]
         zlim_grids = [grids[int(s)] for s in dict.fromkeys(sample.tolist())]
+    own = heights[m_index[: positions[-1] + 1], np.arange(positions[-1] + 1)]
+    given = zlim is not None
     if zlim is None:
         first = zlim_grids[int(m_index[positions[0]])] if n == 2 else zlim_grids[0]
-        own = heights[m_index[: positions[-1] + 1], np.arange(positions[-1] + 1)]
         zlim = z_limits(first, zlim_grids, own)
+    zlim = (float(zlim[0]), float(zlim[1]))
+    zlims = np.tile(zlim, (len(Ms), 1))
+    if not given and len(Ms) > 1:
+        for m in range(len(Ms)):
+            mine = m_index[: positions[-1] + 1] == m
+            shown_m = positions[m_index[positions] == m]
+            if n > 2 and not shown_m.size:
+                continue
+            grid_m = grids[m] if n == 2 else grids[int(grid_key[shown_m[0]])]
+            zlims[m] = weight_z_limits(grid_m, own[mine], zlim)
 
     last = trace.x[positions[-1]]  # constraints on a slice: drawn through the final point
     eq = tuple(evaluate(h, plane(last) if n > 2 else [X, Y], X.shape) for h in equalities)
     ineq = tuple(evaluate(g, plane(last) if n > 2 else [X, Y], X.shape) for g in inequalities)
+
+    def lifted(values: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
+        # the zero curves, and every weight's F on them, evaluated exactly (not read off the grid)
+        segments = [zero_segments(xs, ys, v) for v in values]
+        line = segments_as_line(np.concatenate(segments)) if segments else np.empty((0, 2))
+        cols: list[np.ndarray | float] = [float(v) for v in last]
+        cols[ci], cols[cj] = line[:, 0], line[:, 1]
+        z = np.vstack([evaluate(fn, cols, (len(line),)) for fn in functions]) if len(line) else \
+            np.empty((len(Ms), 0))
+        return line, z
+
+    eq_line, eq_z = lifted(eq)
+    ineq_line, ineq_z = lifted(ineq)
+    ends = np.flatnonzero(np.diff(trace.outer) != 0)
+    outer_ends = np.append(ends, len(trace) - 1) if trace.is_penalty else np.empty(0, dtype=int)
 
     names = (f"$x_{{{ci + 1}}}$", f"$x_{{{cj + 1}}}$")
     note = ""
@@ -188,9 +250,11 @@ def build_scene(
         note = (f"2D slice through the current point: {names[0]}, {names[1]} "
                 f"vary; {fixed} at the current point's values (see the label)")
     return Scene(trace=trace, frames=positions, coords=(ci, cj), xs=xs, ys=ys, domain=dom,
-                 zlim=(float(zlim[0]), float(zlim[1])), m_index=m_index, Ms=tuple(Ms),
+                 zlim=zlim, zlims=zlims, m_index=m_index, Ms=tuple(Ms),
                  grid_key=grid_key, grids=grids, heights=heights, phi=phi, equalities=eq,
-                 inequalities=ineq, title=title or "", note=note, axis_names=names, style=style)
+                 inequalities=ineq, equality_line=eq_line, inequality_line=ineq_line,
+                 equality_heights=eq_z, inequality_heights=ineq_z, outer_ends=outer_ends,
+                 title=title or "", note=note, axis_names=names, style=style)
 
 
 def _slice_keys(trace: Trace, m_index: np.ndarray, coords: tuple[int, int]) -> np.ndarray:

@@ -113,7 +113,7 @@ def collect(iterates: Iterable[Any], *, limit: int | None = None) -> Trace:
     Raises
     ------
     ValueError
-        If the stream is empty, a point has fewer than two coordinates, or sizes change.
+        If the stream is empty, a point has no coordinates, or sizes change.
     """
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be a positive number of iterates, got {limit!r}")
@@ -131,8 +131,8 @@ def collect(iterates: Iterable[Any], *, limit: int | None = None) -> Trace:
             x = np.asarray(it.x, dtype=float).ravel()
             if n is None:
                 n = x.size
-                if n < 2:
-                    raise ValueError(f"viz draws points with at least 2 coordinates, got x of size {n}")
+                if n < 1:
+                    raise ValueError("viz draws points with at least 1 coordinate, got an empty x")
             elif x.size != n:
                 raise ValueError(f"iterate {len(rows['k'])} has {x.size} coordinates, earlier ones {n}")
             step = getattr(it, "step", None)
