@@ -115,6 +115,7 @@ def test_toolbar_keys_do_not_fire_and_other_keys_pass(tmp_path, monkeypatch):
         monkeypatch.setattr("viz.live.player.key_press_handler", lambda event, *a: passed.append(event.key))
         for name in ("s", "r", "right", "g"):
             key(p, name)
+        p.wait()  # saved in a thread
         assert passed == ["g"]  # s, r, right are ours on this figure only
         assert len(list(tmp_path.glob("*.png"))) == 1
     finally:
@@ -186,6 +187,7 @@ def test_rotation_is_kept_by_rebuilds_saves_and_exports(tmp_path):
     key(p, " ")
     key(p, "s")
     key(p, "e")
+    p.wait()  # saved and exported in threads
     (png,) = tmp_path.glob("optviz-iterate-*.png")
     (folder,) = tmp_path.glob("optviz-frames*")
     assert len(list(folder.glob("frame_*.png"))) == len(p.view)
