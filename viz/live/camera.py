@@ -5,7 +5,8 @@ of a second at 1280x720). Here a drag turns the camera in matplotlib's 'azel' st
 azimuth, up and down: elevation), a scroll zooms, and each move redraws only the 3D panel over a
 pixel cache of the rest (`CachedFigure.draw_panel`), at most once per turn of the event loop
 however many mouse events arrived. While the button is down the surface is drawn coarser and
-without its floor contours (`LightSurface`); on release the full panel is drawn again.
+without its floor contours and tick labels (`LightPanel`: text is the dearest thing a 3D
+panel draws); on release the full panel is drawn again.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from ..figures.layers import surface_polygons
 
-__all__ = ["Camera", "LightSurface", "Soon"]
+__all__ = ["Camera", "LightPanel", "Soon"]
 
 ZOOM = (0.5, 2.0)  # the scroll's range of the panel's zoom
 
@@ -58,8 +59,9 @@ class Soon:
             self._timer.stop()
 
 
-class LightSurface:
-    """A coarse copy of a 3D panel's surface (half the polygons per side), swapped in while dragging.
+class LightPanel:
+    """The 3D panel while dragging: a coarse surface (half the polygons per side), no floor
+    contours, no tick or axis labels (panes, grid and paths stay, so the turn reads as before).
 
     Parameters
     ----------
@@ -91,15 +93,21 @@ class LightSurface:
         coarse = self._coarse.get(key)
         if coarse is None:
             coarse = self._coarse[key] = self._make(surfaces[0], np.asarray(grids[key], dtype=float))
-        self._hidden = [*surfaces, *floors]
+        axes = (self.ax.xaxis, self.ax.yaxis, self.ax.zaxis)
+        self._hidden = [*surfaces, *floors, *(axis.label for axis in axes)]
         for artist in self._hidden:
             artist.set_visible(False)
+        for axis in axes:
+            axis.set_tick_params(label1On=False)
         coarse.set_visible(True)
 
     def off(self) -> None:
         """Back to the full surface."""
         for coarse in self._coarse.values():
             coarse.set_visible(False)
+        if self._hidden:
+            for axis in (self.ax.xaxis, self.ax.yaxis, self.ax.zaxis):
+                axis.set_tick_params(label1On=True)
         for artist in self._hidden:
             artist.set_visible(True)
         self._hidden = []
@@ -134,7 +142,7 @@ class Camera:
     def __init__(self, canvas: Any, *, redraw: Callable[[], None], frame: Callable[[], int]):
         self.canvas, self._redraw, self._frame = canvas, redraw, frame
         self.ax: Any = None
-        self.light: LightSurface | None = None
+        self.light: LightPanel | None = None
         self.dragging = False
         self.zoom = 1.0
         self.redraws = 0
@@ -147,7 +155,7 @@ class Camera:
     def attach(self, view: Any) -> None:
         """Control `view`'s 3D panel (its own mouse handlers must be disconnected by the caller)."""
         self.ax = getattr(view, "ax3d", None)
-        self.light = LightSurface(view) if self.ax is not None else None
+        self.light = LightPanel(view) if self.ax is not None else None
         self.dragging = False
         if self.ax is not None and self.zoom != 1.0:  # a rebuilt panel keeps the zoom
             self.ax.set_box_aspect(None, zoom=self.zoom)
