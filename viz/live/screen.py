@@ -41,6 +41,8 @@ class Screen:
         self.canvas.mpl_disconnect(self._cid)
 
     def _draw(self, how: Any, *args: Any, **kwargs: Any) -> None:
+        if self.view.figure.canvas is not self.canvas:  # the window closed (a redraw was pending)
+            return
         self._drawing = True
         try:
             with MATPLOTLIB:  # an export's thread may be drawing its own figure
