@@ -52,10 +52,16 @@ def seed_player():
     from demos._cli import parser
     from viz.live import Player, live_figsize
 
+    class WindowLike(FigureCanvasAgg):
+        """Agg, with a window's idle drawing: requests coalesce, the bench draws when one would."""
+
+        def draw_idle(self, *args, **kwargs):
+            self.stale = True
+
     animator, hooks = penalty_seed.build(parser().parse_args([]))
     style = animator.scene.style
     figure = Figure(figsize=live_figsize(style.pixel_figsize), dpi=style.dpi)
-    FigureCanvasAgg(figure)
+    WindowLike(figure)
     player = Player(animator, figure, **hooks)
     player.toggle()  # paused: the bench moves the frames
     figure.canvas.draw()
