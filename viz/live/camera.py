@@ -20,7 +20,7 @@ from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from ..figures.layers import surface_polygons
 
-__all__ = ["Camera", "LightPanel", "Soon"]
+__all__ = ["Camera", "LightPanel", "Soon", "forget_axes"]
 
 ZOOM = (0.5, 2.0)  # the scroll's range of the panel's zoom
 
@@ -40,6 +40,11 @@ class Soon:
         if self._timer is not None:
             self._timer.single_shot = True
             self._timer.add_callback(self._fire)
+
+    @property
+    def live(self) -> bool:
+        """True on a canvas with an event loop (the call is deferred, not done at once)."""
+        return self._timer is not None
 
     def __call__(self) -> None:
         if self._timer is None:
@@ -217,3 +222,12 @@ class Camera:
         self.zoom = float(np.clip(self.zoom * 1.1 ** float(event.step), *ZOOM))
         self.ax.set_box_aspect(None, zoom=self.zoom)
         self.request()
+
+
+def forget_axes(canvas: Any, ax: Any) -> None:
+    """Disconnect the canvas callbacks bound to `ax` (Axes3D's mouse handlers, which redraw the
+    whole figure per move, and which outlive ``ax.remove()``)."""
+    for callbacks in list(canvas.callbacks.callbacks.values()):
+        for cid, ref in list(callbacks.items()):
+            if getattr(ref(), "__self__", None) is ax:
+                canvas.callbacks.disconnect(cid)

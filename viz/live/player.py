@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +24,11 @@ from matplotlib.backend_bases import key_press_handler
 from matplotlib.figure import Figure
 
 from ..figures import CachedFigure, figure_for
-from .camera import Camera, Soon
-from .controls import STRIP, Controls, lift_panels, make_controls
+from .camera import Camera, Soon, forget_axes
+from .controls import Controls, lift_panels, live_figsize, make_controls
 from .display import default_frames_dir
 from .screen import Screen
-from .worker import MATPLOTLIB, Job, Jobs
+from .worker import MATPLOTLIB, Job, Jobs, seen_from
 
 __all__ = ["Player", "live_figsize"]
 
@@ -96,9 +95,11 @@ class Player:
         self._set_view(animator)
         self.controls: Controls = make_controls(figure, frames=len(self.view), fps=fps, params=self.params)
         self.controls.history.drawon = False  # drawn with every frame (the view's overlay)
-        self.view.overlay = self._overlay()
+        self.view.overlay = self.controls.overlay()
         self._redraw = Soon(figure.canvas, lambda: self.closed or self.screen.frame(self.frame),
                             fallback=figure.canvas.draw_idle)
+        if self._redraw.live:  # a widget, a resize, the first show: one drawing through the cache
+            figure.canvas.draw_idle = lambda *_, **__: (self.screen.stale(), self._redraw())
         self._wire()
         self.timer = figure.canvas.new_timer(interval=1000.0 / fps)
         self.timer.add_callback(self.tick)
@@ -284,9 +285,6 @@ class Player:
                 self._sync = False
         self._redraw()
 
-    def _overlay(self) -> list[Any]:
-        return [self.controls.history.ax, self.controls.status]
-
     def _scrubbed(self, value: float) -> None:
         if self._sync:
             return
@@ -326,7 +324,7 @@ class Player:
         fig = self.figure
         if self.view is not None:
             for ax in self._panels:
-                _forget(fig.canvas, ax)
+                forget_axes(fig.canvas, ax)
                 ax.remove()
         before = set(fig.axes)
         # The window was made at the export's size (`live_figsize`); drawn into as it is, it keeps
@@ -338,11 +336,11 @@ class Player:
         if camera is not None:
             self.view.ax3d.view_init(elev=camera[0], azim=camera[1])
         if getattr(self.view, "ax3d", None) is not None:
-            _forget(fig.canvas, self.view.ax3d)  # the Camera turns it, redrawing the panel alone
+            forget_axes(fig.canvas, self.view.ax3d)  # the Camera turns it, redrawing the panel alone
         self.camera.attach(self.view)
         self.screen.view = self.view
         if hasattr(self, "controls"):
-            self.view.overlay = self._overlay()
+            self.view.overlay = self.controls.overlay()
         self.animator = animator
 
     def _offscreen(self, *, dpi: float | None = None) -> CachedFigure:
@@ -350,31 +348,10 @@ class Player:
         return figure_for(self._offscreen_scene(dpi=dpi))
 
     def _offscreen_scene(self, *, dpi: float | None = None) -> Any:
-        """The current run's scene, seen from the window's camera."""
-        scene = self.animator.scene
-        style = scene.style
-        ax3d = getattr(self.view, "ax3d", None)
-        if ax3d is not None:
-            style = replace(style, elev=float(ax3d.elev), azim=float(ax3d.azim) - style.turn * self.frame)
-        if dpi is not None:
-            style = replace(style, dpi=dpi)
-        return replace(scene, style=style)
+        return seen_from(self.animator.scene, getattr(self.view, "ax3d", None), self.frame, dpi=dpi)
 
     def _close_stream(self) -> None:
         stream, self._stream = self._stream, None
         close = getattr(stream, "close", None)
         if close is not None:
             close()
-
-
-def live_figsize(figsize: tuple[float, float]) -> tuple[float, float]:
-    """The window's size in inches: the export's panels plus the control strip below them."""
-    return figsize[0], figsize[1] / (1 - STRIP)
-
-
-def _forget(canvas: Any, ax: Any) -> None:
-    """Disconnect the canvas callbacks bound to `ax` (Axes3D rotation handlers outlive ``remove``)."""
-    for callbacks in list(canvas.callbacks.callbacks.values()):
-        for cid, ref in list(callbacks.items()):
-            if getattr(ref(), "__self__", None) is ax:
-                canvas.callbacks.disconnect(cid)

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..export import ExportInterrupted, export_frames, write_png
 from ..figures import figure_for
 
-__all__ = ["MATPLOTLIB", "Job", "Jobs", "Watched"]
+__all__ = ["MATPLOTLIB", "Job", "Jobs", "Watched", "seen_from"]
 
 MATPLOTLIB = threading.RLock()
 
@@ -164,6 +165,16 @@ class Jobs:
     def _add(self, job: Job) -> Job:
         self.running.append(job)
         return job
+
+
+def seen_from(scene: Any, ax3d: Any, frame: int, *, dpi: float | None = None) -> Any:
+    """`scene` seen from the camera of the window's 3D panel `ax3d` (if any), at `dpi` (if given)."""
+    style = scene.style
+    if ax3d is not None:
+        style = replace(style, elev=float(ax3d.elev), azim=float(ax3d.azim) - style.turn * frame)
+    if dpi is not None:
+        style = replace(style, dpi=dpi)
+    return replace(scene, style=style)
 
 
 def _fresh(path: Path, taken: set[Path]) -> Path:
