@@ -5,8 +5,8 @@ player at the lecture size (1280x720 panels plus the control strip), on an Agg c
 process (BLAS kept to one thread), it prints:
 
 * rotate: camera moves per second, a mouse drag turning the camera by `Camera` (the 3D panel
-  alone over a pixel cache, coarse surface while the button is down), against ``view_init``
-  plus a full redraw; and the full-surface panel (a scroll zoom, the drag's last redraw);
+  alone over a pixel cache, without floor contours and tick labels while the button is down),
+  against ``view_init`` plus a full redraw; and the whole panel (a scroll zoom, a drag's end);
 * playback: frames per second through the export's cached rendering (`Screen.frame`) against
   ``update`` plus a full redraw;
 * restart: from a click on the contour view to the new run's first frame on screen (solve,
@@ -98,7 +98,7 @@ def rotate_rows(player, n: int) -> list[tuple[str, float, float]]:
     dragged = rate(drag, n)
     mouse(player, "button_release_event", 0.5, 0.5)
     panel = rate(lambda i: player.camera.turn(0.0, 1.0), n)
-    return [("rotate, drag (coarse surface)", base, dragged), ("rotate, full surface (zoom)", base, panel)]
+    return [("rotate, drag (light panel)", base, dragged), ("rotate, whole panel (zoom)", base, panel)]
 
 
 def playback_row(player, n: int) -> tuple[str, float, float]:

@@ -26,9 +26,11 @@ def test_a_drag_turns_the_camera_and_ends_on_the_full_drawing():
     mouse(p, "motion_notify_event", 0.6, 0.45)
     turned = p.camera.view_angles()
     assert turned[1] < azim and turned[0] > elev  # right turns the azimuth down, down tilts up
-    surfaces = [c for c in p.view.ax3d.collections if c.get_visible()]
-    assert len(surfaces) == 1 and len(surfaces[0].get_paths()) < p.animator.scene.style.surface_count ** 2
+    shown = [type(c).__name__ for c in p.view.ax3d.collections if c.get_visible()]
+    assert "Poly3DCollection" in shown and not any(n.startswith("QuadContourSet") for n in shown)
+    assert not p.view.ax3d.xaxis.label.get_visible()  # while dragging: no floor contours, no labels
     mouse(p, "button_release_event", 0.6, 0.45)
+    assert p.view.ax3d.xaxis.label.get_visible()
     blitted = pixels(p)
     canvas.draw()  # the full drawing of the same state
     full = pixels(p)

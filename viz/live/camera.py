@@ -4,9 +4,8 @@ matplotlib's own 3D mouse handling redraws the whole figure on every mouse move 
 of a second at 1280x720). Here a drag turns the camera in matplotlib's 'azel' style (across:
 azimuth, up and down: elevation), a scroll zooms, and each move redraws only the 3D panel over a
 pixel cache of the rest (`CachedFigure.draw_panel`), at most once per turn of the event loop
-however many mouse events arrived. While the button is down the surface is drawn coarser and
-without its floor contours and tick labels (`LightPanel`: text is the dearest thing a 3D
-panel draws); on release the full panel is drawn again.
+however many mouse events arrived. While the button is down the panel is drawn without its
+floor contours and tick labels (`LightPanel`); on release the full panel is drawn again.
 """
 
 from __future__ import annotations
@@ -16,9 +15,6 @@ from typing import Any
 
 import numpy as np
 from matplotlib.backend_bases import TimerBase
-from mpl_toolkits.mplot3d.art3d import Poly3DCollection
-
-from ..figures.layers import surface_polygons
 
 __all__ = ["Camera", "LightPanel", "Soon", "forget_axes"]
 
@@ -65,69 +61,38 @@ class Soon:
 
 
 class LightPanel:
-    """The 3D panel while dragging: a coarse surface (half the polygons per side), no floor
-    contours, no tick or axis labels (panes, grid and paths stay, so the turn reads as before).
+    """The 3D panel while dragging: no floor contours, no tick or axis labels.
 
-    Parameters
-    ----------
-    view : SceneFigure
-        The figure whose ``ax3d`` holds the full surface (a `Poly3DCollection`) and floor contours.
+    Text is the dearest thing a 3D panel draws; the surface, panes, grid and paths stay, so the
+    turn reads as before and shows the true surface (a coarser one misdraws narrow valleys).
     """
 
     def __init__(self, view: Any):
-        self.view, self.ax = view, view.ax3d
-        self._coarse: dict[int, Any] = {}
+        self.ax = view.ax3d
         self._hidden: list[Any] = []
 
-    def _full(self) -> tuple[list[Any], list[Any]]:
-        coarse = set(map(id, self._coarse.values()))
-        collections = [c for c in self.ax.collections if id(c) not in coarse and c.get_visible()]
-        return ([c for c in collections if isinstance(c, Poly3DCollection)],
-                [c for c in collections if type(c).__name__.startswith("QuadContourSet")])
-
-    def on(self, frame: int) -> None:
-        """Hide the full surface and floor contours of `frame`'s surface, show the coarse one."""
+    def on(self) -> None:
+        """Hide the floor contours and labels."""
         if self._hidden:
             return
-        surfaces, floors = self._full()
-        sc = self.view.scene
-        grids = getattr(sc, "grids", None)
-        if len(surfaces) != 1 or grids is None:
-            return  # not a single-surface panel: drawn whole
-        key = int(sc.grid_key[int(sc.frames[frame])])
-        coarse = self._coarse.get(key)
-        if coarse is None:
-            coarse = self._coarse[key] = self._make(surfaces[0], np.asarray(grids[key], dtype=float))
         axes = (self.ax.xaxis, self.ax.yaxis, self.ax.zaxis)
-        self._hidden = [*surfaces, *floors, *(axis.label for axis in axes)]
+        floors = [c for c in self.ax.collections
+                  if type(c).__name__.startswith("QuadContourSet") and c.get_visible()]
+        self._hidden = [*floors, *(axis.label for axis in axes if axis.label.get_visible())]
         for artist in self._hidden:
             artist.set_visible(False)
         for axis in axes:
             axis.set_tick_params(label1On=False)
-        coarse.set_visible(True)
 
     def off(self) -> None:
-        """Back to the full surface."""
-        for coarse in self._coarse.values():
-            coarse.set_visible(False)
-        if self._hidden:
-            for axis in (self.ax.xaxis, self.ax.yaxis, self.ax.zaxis):
-                axis.set_tick_params(label1On=True)
+        """Back to the full panel."""
+        if not self._hidden:
+            return
+        for axis in (self.ax.xaxis, self.ax.yaxis, self.ax.zaxis):
+            axis.set_tick_params(label1On=True)
         for artist in self._hidden:
             artist.set_visible(True)
         self._hidden = []
-
-    def _make(self, full: Any, Z: np.ndarray) -> Any:
-        sc = self.view.scene
-        X, Y = np.meshgrid(sc.xs, sc.ys)
-        polygons, mean_z = surface_polygons(X, Y, Z, sc.zlim[1], max(6, sc.style.surface_count // 2))
-        coarse = Poly3DCollection(polygons, cmap=full.get_cmap(), norm=full.norm, alpha=full.get_alpha(),
-                                  linewidths=full.get_linewidth(), edgecolors=full.get_edgecolor(),
-                                  zorder=full.get_zorder())
-        coarse.set_array(mean_z)
-        self.ax.add_collection3d(coarse, autolim=False)
-        coarse.set_visible(False)
-        return coarse
 
 
 class Camera:
@@ -140,12 +105,10 @@ class Camera:
         move redraws at once).
     redraw : callable
         ``redraw()`` draws the panel and shows it (the player's `draw_panel` and blit).
-    frame : callable
-        ``frame()`` is the frame on screen (which surface the coarse copy stands for).
     """
 
-    def __init__(self, canvas: Any, *, redraw: Callable[[], None], frame: Callable[[], int]):
-        self.canvas, self._redraw, self._frame = canvas, redraw, frame
+    def __init__(self, canvas: Any, *, redraw: Callable[[], None]):
+        self.canvas, self._redraw = canvas, redraw
         self.ax: Any = None
         self.light: LightPanel | None = None
         self.dragging = False
@@ -180,7 +143,7 @@ class Camera:
         if self.ax is None:
             return
         if self.dragging:
-            self.light.on(self._frame())
+            self.light.on()
         else:
             self.light.off()
         self._redraw()

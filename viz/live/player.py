@@ -91,7 +91,7 @@ class Player:
         self.jobs = Jobs()
         self.view: Any = None
         self.screen = Screen(figure.canvas)
-        self.camera = Camera(figure.canvas, redraw=self.screen.panel, frame=lambda: self.frame)
+        self.camera = Camera(figure.canvas, redraw=self.screen.panel)
         self._set_view(animator)
         self.controls: Controls = make_controls(figure, frames=len(self.view), fps=fps, params=self.params)
         self.controls.history.drawon = False  # drawn with every frame (the view's overlay)
