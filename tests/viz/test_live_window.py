@@ -135,3 +135,54 @@ def test_seed_demo_window_draws_and_obeys_keys(xdisplay, tmp_path):
         if demo.poll() is None:
             demo.kill()
             demo.communicate()
+
+
+@pytest.mark.gui
+def test_dragging_the_3d_panel_turns_the_camera_and_the_window_stays_live(xdisplay, tmp_path):
+    demo = subprocess.Popen([sys.executable, "-m", "demos.penalty_seed", "--fps", "3", "--size", "9.6", "5.4",
+                             "--dpi", "80"], cwd=tmp_path, env=_env(xdisplay), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        window = _xdotool(xdisplay, "search", "--sync", "--name", "^optviz$").split()[0]
+        geometry = _xdotool(xdisplay, "getwindowgeometry", "--shell", window)
+        g = dict(line.split("=") for line in geometry.split())
+        x, y, w, h = (int(g[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+        _xdotool(xdisplay, "windowfocus", "--sync", window)
+        time.sleep(1.0)
+        _xdotool(xdisplay, "key", "space")  # pause: only the camera changes between the two saves
+        time.sleep(0.5)
+        _xdotool(xdisplay, "key", "s")
+        cx, cy = x + int(0.25 * w), y + int(0.4 * h)  # inside the 3D panel
+        _xdotool(xdisplay, "mousemove", "--sync", str(cx), str(cy))
+        _xdotool(xdisplay, "mousedown", "1")
+        for step in range(1, 13):
+            _xdotool(xdisplay, "mousemove", "--sync", str(cx + 12 * step), str(cy + 3 * step))
+            time.sleep(0.03)
+        _xdotool(xdisplay, "mouseup", "1")
+        time.sleep(0.5)
+        _xdotool(xdisplay, "windowfocus", "--sync", window)
+        _xdotool(xdisplay, "key", "s")  # the window still obeys a key after the drag
+        saved: list[Path] = []
+        deadline = time.time() + 30
+        while len(saved) < 2 and time.time() < deadline:
+            time.sleep(0.2)
+            saved = sorted(tmp_path.glob("optviz-iterate-*.png"), key=lambda p: p.stat().st_mtime)
+        if len(saved) < 2:
+            demo.kill()
+        assert len(saved) == 2, f"expected two saved frames, got {saved}: {demo.communicate()[1]}"
+        from PIL import Image
+
+        before, after = (np.asarray(Image.open(p).convert("RGB")).astype(int) for p in saved)
+        assert before.shape == after.shape
+        changed = np.any(before != after, axis=-1)
+        left, right = changed[:, : changed.shape[1] // 2], changed[:, changed.shape[1] // 2:]
+        assert left.mean() > 0.05, "the 3D panel did not turn"  # the saves draw the window's camera
+        assert right.mean() < left.mean() / 5  # the rest of the frame stayed as it was
+
+        _xdotool(xdisplay, "key", "q")
+        _, err = demo.communicate(timeout=20)
+        assert demo.returncode == 0 and "Traceback" not in err, err
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.communicate()

@@ -115,6 +115,7 @@ def test_toolbar_keys_do_not_fire_and_other_keys_pass(tmp_path, monkeypatch):
         monkeypatch.setattr("viz.live.player.key_press_handler", lambda event, *a: passed.append(event.key))
         for name in ("s", "r", "right", "g"):
             key(p, name)
+        p.wait()  # saved in a thread
         assert passed == ["g"]  # s, r, right are ours on this figure only
         assert len(list(tmp_path.glob("*.png"))) == 1
     finally:
@@ -186,6 +187,7 @@ def test_rotation_is_kept_by_rebuilds_saves_and_exports(tmp_path):
     key(p, " ")
     key(p, "s")
     key(p, "e")
+    p.wait()  # saved and exported in threads
     (png,) = tmp_path.glob("optviz-iterate-*.png")
     (folder,) = tmp_path.glob("optviz-frames*")
     assert len(list(folder.glob("frame_*.png"))) == len(p.view)
@@ -224,3 +226,31 @@ def test_remake_is_the_same_animator_for_other_iterates():
     assert type(other) is Animator and other.scene.domain == anim.scene.domain
     assert other.scene.title == anim.scene.title and other.scene.style == anim.scene.style
     np.testing.assert_allclose(other.trace.x[0], (1.0, 1.5))
+
+
+def test_export_runs_beside_the_window_and_closing_stops_it_with_complete_frames(tmp_path):
+    from PIL import Image
+
+    p = make_player(save_dir=tmp_path)
+    job = p.export()
+    assert job.running and p.controls.status.get_text().startswith("export")
+    while job.running and job.done < 2:  # the window's thread is free meanwhile
+        p.tick()
+    p.figure.canvas.callbacks.process("close_event", None)  # the window closes mid-export
+    assert not job.running and p.closed
+    (folder,) = tmp_path.glob("optviz-frames*")
+    frames = sorted(folder.glob("frame_*.png"))
+    assert 2 <= len(frames) < len(p.view), job.error
+    assert job.error == f"stopped: {len(frames)} of {len(p.view)} frames complete"
+    for frame in frames:  # every frame left is whole
+        with Image.open(frame) as image:
+            image.load()
+    assert not list(folder.glob(".*.tmp"))
+
+
+def test_export_progress_and_result_reach_the_status_line(tmp_path):
+    p = make_player(save_dir=tmp_path)
+    p.toggle()
+    p.export()
+    p.wait()
+    assert p.controls.status.get_text() == f"exported {len(p.view)} frames to optviz-frames/"

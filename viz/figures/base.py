@@ -65,6 +65,10 @@ class CachedFigure:
         self._bg_key: Any = None
         self._bg_pixels: np.ndarray | None = None
         self._bg_token = 0
+        self.overlay: list[Any] = []  # a caller's artists drawn over every frame (a window's slider)
+        self._panel_bg: Any = None
+        self._panel_key: Any = None
+        self._renders = 0  # how many frames `render` drew: the panel cache shows the last one
 
     def __len__(self) -> int:
         return len(self.scene)
@@ -118,10 +122,11 @@ class CachedFigure:
         pixel background; each frame restores it and draws only the moving artists.
         """
         self.update(frame)
+        self._renders += 1
         canvas = self.figure.canvas
         key = (self._background_key(), self.figure.bbox.bounds)
         if key != self._bg_key:
-            hidden = self._hidden_in_background()
+            hidden = [*self._hidden_in_background(), *self.overlay]
             for artist in hidden:
                 artist.set_visible(False)
             canvas.draw()
@@ -134,8 +139,42 @@ class CachedFigure:
         else:
             canvas.restore_region(self._bg)
         self._draw_moving(canvas.get_renderer())
+        for artist in self.overlay:
+            artist.draw(canvas.get_renderer())
         pixels = np.asarray(canvas.buffer_rgba())
         return pixels.copy() if copy else pixels
+
+    def invalidate(self) -> None:
+        """Forget the pixel backgrounds (something outside the figure's own drawing changed them,
+        e.g. a widget or a resized window): the next `render` or `draw_panel` draws them again."""
+        self._bg_key = self._panel_key = None
+
+    def camera_moved(self) -> None:
+        """The 3D camera moved: the `render` background (it holds the still 3D panel) is redrawn
+        on the next frame; the `draw_panel` cache (everything but the panel) stays."""
+        self._bg_key = None
+
+    def draw_panel(self, ax: Any) -> None:
+        """Redraw only the panel `ax` (a moving camera) over a pixel cache of everything else.
+
+        The cache is the figure as last rendered, without `ax`; it is kept until the next
+        `render` or `invalidate`. The caller shows the result (``canvas.blit``).
+        Exact for a 3D panel from `_add_axes3d`: it has no background patch and is drawn above
+        its neighbours, so the cache plus the panel is the full drawing.
+        """
+        canvas = self.figure.canvas
+        key = (id(ax), self._renders, self.figure.bbox.bounds)
+        if key != self._panel_key or self._panel_bg is None:
+            ax.set_visible(False)
+            try:
+                canvas.draw()
+            finally:
+                ax.set_visible(True)
+            self._panel_bg = canvas.copy_from_bbox(self.figure.bbox)
+            self._panel_key = key
+        else:
+            canvas.restore_region(self._panel_bg)
+        ax.draw(canvas.get_renderer())
 
     @property
     def background(self) -> tuple[int, np.ndarray | None]:

@@ -14,7 +14,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.widgets import Button, Slider, TextBox
 
-__all__ = ["STRIP", "Controls", "lift_panels", "make_controls"]
+__all__ = ["STRIP", "Controls", "lift_panels", "live_figsize", "make_controls"]
 
 STRIP = 0.16  # height of the control strip, as a fraction of the live figure
 _BUTTONS = (("play", "pause ❚❚", 0.085), ("step", "step ▶|", 0.075), ("restart", "restart", 0.075),
@@ -30,6 +30,10 @@ class Controls:
     buttons: dict[str, Button]
     params: dict[str, TextBox]
     status: Any  # a Text
+
+    def overlay(self) -> list[Any]:
+        """What changes with every frame: the history slider and the status line."""
+        return [self.history.ax, self.status]
 
     def typing(self) -> bool:
         """True while a text box has the keyboard (keys then go to it, not to the player)."""
@@ -71,3 +75,8 @@ def lift_panels(axes: list[Any], title: Any | None) -> None:
         ax.set_position((x, STRIP + y * (1 - STRIP), w, h * (1 - STRIP)))
     if title is not None:
         title.set_y(STRIP + title.get_position()[1] * (1 - STRIP))
+
+
+def live_figsize(figsize: tuple[float, float]) -> tuple[float, float]:
+    """The window's size in inches: the export's panels plus the control strip below them."""
+    return figsize[0], figsize[1] / (1 - STRIP)

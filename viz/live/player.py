@@ -1,11 +1,14 @@
 """`Player`: the animation in a live window, under the lecturer's hands.
 
-The figure and its panels are the export's (`viz.figures.figure_for`), so the window shows iterate k
-exactly as the PNG of frame k. A timer drives everything (no threads, which keeps Tk happy):
-each tick reads the optimizer stream for a bounded time, rebuilds the panels when enough new
-iterates arrived, and advances the frame. Restarts (a click on the contour view, new
-parameters) call the user's ``rerun(x0=..., **params)`` for a fresh stream and read it the same
-way, with the domain and z-range kept from the first run so nothing jumps.
+The figure and its panels are the export's (`viz.figures.figure_for`), and each frame is drawn
+by the export's cached rendering (`CachedFigure.render`: a pixel background, the moving artists
+over it, the history slider and status line on top), so the window shows iterate k exactly as
+the PNG of frame k. A timer drives everything on the GUI thread: each tick reads the optimizer
+stream for a bounded time, rebuilds the panels when enough new iterates arrived, and advances
+the frame. A mouse drag or scroll on the 3D panel redraws that panel alone (`Camera`); export
+and save run in a thread (`Job`) with their progress in the status line. Restarts (a click on
+the contour view, new parameters) call the user's ``rerun(x0=..., **params)`` for a fresh stream
+and read it the same way, with the domain and z-range kept from the first run so nothing jumps.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +23,12 @@ import numpy as np
 from matplotlib.backend_bases import key_press_handler
 from matplotlib.figure import Figure
 
-from ..export import export_frames, write_png
 from ..figures import CachedFigure, figure_for
-from .controls import STRIP, Controls, lift_panels, make_controls
+from .camera import Camera, Soon, forget_axes
+from .controls import Controls, lift_panels, live_figsize, make_controls
 from .display import default_frames_dir
+from .screen import Screen
+from .worker import MATPLOTLIB, Job, Jobs, seen_from
 
 __all__ = ["Player", "live_figsize"]
 
@@ -84,9 +88,18 @@ class Player:
         self._stream: Iterator[Any] | None = None
         self._built_at = 0.0
         self._sync = False
+        self.jobs = Jobs()
         self.view: Any = None
+        self.screen = Screen(figure.canvas)
+        self.camera = Camera(figure.canvas, redraw=self.screen.panel)
         self._set_view(animator)
         self.controls: Controls = make_controls(figure, frames=len(self.view), fps=fps, params=self.params)
+        self.controls.history.drawon = False  # drawn with every frame (the view's overlay)
+        self.view.overlay = self.controls.overlay()
+        self._redraw = Soon(figure.canvas, lambda: self.closed or self.screen.frame(self.frame),
+                            fallback=figure.canvas.draw_idle)
+        if self._redraw.live:  # a widget, a resize, the first show: one drawing through the cache
+            figure.canvas.draw_idle = lambda *_, **__: (self.screen.stale(), self._redraw())
         self._wire()
         self.timer = figure.canvas.new_timer(interval=1000.0 / fps)
         self.timer.add_callback(self.tick)
@@ -148,7 +161,8 @@ class Player:
             self.show_frame(0)
         self.playing = not self.playing
         self.controls.buttons["play"].label.set_text("pause ❚❚" if self.playing else "play ▶")
-        self.figure.canvas.draw_idle()
+        self.screen.stale()  # the button is in the background
+        self._redraw()
 
     def step(self, by: int = 1) -> None:
         """Pause and move `by` frames (clamped to the recorded history)."""
@@ -177,54 +191,62 @@ class Player:
         self.playing = False
         self.toggle()
 
-    def save_frame(self) -> Path:
-        """Write the current view (camera included) as a PNG at `lecture_dpi`; returns its path.
+    def save_frame(self) -> Job:
+        """Write the current view (camera included) as a PNG at `lecture_dpi`, in a thread.
 
-        Written atomically, with the dpi recorded, by the frame export's own PNG writer.
+        Written atomically, with the dpi recorded, by the frame export's own PNG writer; the
+        job's ``result`` is the path.
         """
-        offscreen = self._offscreen(dpi=self.lecture_dpi)
-        try:
-            pixels = offscreen.render(self.frame)
-        finally:
-            offscreen.close()
-        self.save_dir.mkdir(parents=True, exist_ok=True)
-        path = _fresh(self.save_dir / f"optviz-iterate-{self.animator.iterate_of(self.frame):04d}.png")
-        write_png(path, pixels, dpi=self.lecture_dpi)
-        self._say(f"saved {path.name}")
-        return path
+        name = f"optviz-iterate-{self.animator.iterate_of(self.frame):04d}.png"
+        return self._started(self.jobs.save(self._offscreen_scene(dpi=self.lecture_dpi), self.frame,
+                                            self.save_dir / name, dpi=self.lecture_dpi))
 
-    def export(self) -> Any:
-        """Write every frame of the current run, with the window's camera, to a fresh folder."""
-        offscreen = self._offscreen()
-        self._say("exporting...")
-        try:
-            result = export_frames(offscreen, default_frames_dir(self.save_dir / "optviz-frames"), quiet=True)
-        finally:
-            offscreen.close()
-        self._say(f"exported {result.count} frames to {result.directory.name}/")
-        return result
+    def export(self) -> Job:
+        """Write every frame of the current run, with the window's camera, to a fresh folder, in a
+        thread (progress in the status line); the job's ``result`` is the `FrameExport`."""
+        directory = default_frames_dir(self.save_dir / "optviz-frames")
+        return self._started(self.jobs.export(self._offscreen_scene(), directory))
+
+    def wait(self, timeout: float = 60.0) -> None:
+        """Wait for the running exports and saves (and say how they ended)."""
+        self.jobs.wait(timeout)
+        self._poll_jobs()
 
     def close(self) -> None:
-        """Stop the timer and close the stream (the generator's cleanup runs now)."""
+        """Stop the timer, stop running exports between two frames, close the stream."""
         if self.closed:
             return
         self.closed = True
         self.timer.stop()
+        self._redraw.stop()
+        self.camera.close()
+        self.jobs.cancel()
+        self.screen.close()
         self._close_stream()
         for cid in self._cids:
             self.figure.canvas.mpl_disconnect(cid)
+
+    def _started(self, job: Job) -> Job:
+        self._say(job.progress())
+        return job
+
+    def _poll_jobs(self) -> None:
+        message = self.jobs.poll()
+        if message is not None and message != self.controls.status.get_text():
+            self._say(message)
 
     # -- per tick ---------------------------------------------------------------------------------
     def tick(self) -> None:
         """Read the stream for up to `budget` seconds, rebuild if due, advance one frame."""
         if self.closed:
             return
+        self._poll_jobs()
         grew = self._pull()
         if len(self._records) > self._shown and (
                 self._shown == 0 or self._stream is None
                 or time.perf_counter() - self._built_at > self.rebuild_every):
             self._rebuild()
-        if self.playing:
+        if self.playing and not self.camera.dragging:  # a drag holds the frame: one cache to draw on
             if self.frame < len(self.view) - 1:
                 self.show_frame(self.frame + 1)
             elif self.repeat and self._stream is None:
@@ -253,7 +275,7 @@ class Player:
     def show_frame(self, frame: int) -> None:
         """Draw `frame` (clamped) and move the history slider to it."""
         self.frame = int(min(max(frame, 0), len(self.view) - 1))
-        self.view.update(self.frame)
+        self.view.update(self.frame)  # at once: the artists say which frame this is
         slider = self.controls.history
         if slider.val != self.frame:
             self._sync = True  # our own move, not the user scrubbing
@@ -261,7 +283,7 @@ class Player:
                 slider.set_val(self.frame)
             finally:
                 self._sync = False
-        self.figure.canvas.draw_idle()
+        self._redraw()
 
     def _scrubbed(self, value: float) -> None:
         if self._sync:
@@ -284,7 +306,7 @@ class Player:
 
     def _say(self, message: str) -> None:
         self.controls.status.set_text(message)
-        self.figure.canvas.draw_idle()  # also when paused: no tick redraws then
+        self._redraw()  # also when paused: no tick redraws then
 
     def _rebuild(self) -> None:
         ax3d = getattr(self.view, "ax3d", None)
@@ -302,53 +324,34 @@ class Player:
         fig = self.figure
         if self.view is not None:
             for ax in self._panels:
-                _forget(fig.canvas, ax)
+                forget_axes(fig.canvas, ax)
                 ax.remove()
         before = set(fig.axes)
         # The window was made at the export's size (`live_figsize`); drawn into as it is, it keeps
         # the size the user gave it and the dpi the toolkit scaled for the screen.
-        self.view = figure_for(animator.scene, fig)
+        with MATPLOTLIB:  # an export's thread may be drawing
+            self.view = figure_for(animator.scene, fig)
         self._panels = [ax for ax in fig.axes if ax not in before]
         lift_panels(self._panels, getattr(fig, "_suptitle", None))
         if camera is not None:
             self.view.ax3d.view_init(elev=camera[0], azim=camera[1])
+        if getattr(self.view, "ax3d", None) is not None:
+            forget_axes(fig.canvas, self.view.ax3d)  # the Camera turns it, redrawing the panel alone
+        self.camera.attach(self.view)
+        self.screen.view = self.view
+        if hasattr(self, "controls"):
+            self.view.overlay = self.controls.overlay()
         self.animator = animator
 
     def _offscreen(self, *, dpi: float | None = None) -> CachedFigure:
         """An off-screen figure of the current run, seen from the window's camera."""
-        scene = self.animator.scene
-        style = scene.style
-        ax3d = getattr(self.view, "ax3d", None)
-        if ax3d is not None:
-            style = replace(style, elev=float(ax3d.elev), azim=float(ax3d.azim) - style.turn * self.frame)
-        if dpi is not None:
-            style = replace(style, dpi=dpi)
-        return figure_for(replace(scene, style=style))
+        return figure_for(self._offscreen_scene(dpi=dpi))
+
+    def _offscreen_scene(self, *, dpi: float | None = None) -> Any:
+        return seen_from(self.animator.scene, getattr(self.view, "ax3d", None), self.frame, dpi=dpi)
 
     def _close_stream(self) -> None:
         stream, self._stream = self._stream, None
         close = getattr(stream, "close", None)
         if close is not None:
             close()
-
-
-def live_figsize(figsize: tuple[float, float]) -> tuple[float, float]:
-    """The window's size in inches: the export's panels plus the control strip below them."""
-    return figsize[0], figsize[1] / (1 - STRIP)
-
-
-def _forget(canvas: Any, ax: Any) -> None:
-    """Disconnect the canvas callbacks bound to `ax` (Axes3D rotation handlers outlive ``remove``)."""
-    for callbacks in list(canvas.callbacks.callbacks.values()):
-        for cid, ref in list(callbacks.items()):
-            if getattr(ref(), "__self__", None) is ax:
-                canvas.callbacks.disconnect(cid)
-
-
-def _fresh(path: Path) -> Path:
-    n = 1
-    candidate = path
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-    return candidate
