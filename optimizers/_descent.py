@@ -151,9 +151,12 @@ def _newton_direction(H: np.ndarray, g: np.ndarray, beta: float = 1e-3) -> np.nd
 
 def _validated(x0, tol, max_iter, step, line_search) -> tuple[np.ndarray, LineSearch]:
     x = start_point(x0)
+    for name, value in (("tol", tol), ("step", step)):
+        if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+            raise ValueError(f"{name} must be a positive number, got {value!r}")
     if not (math.isfinite(tol) and tol > 0):
         raise ValueError(f"tol must be a positive number, got {tol!r}")
-    if not (isinstance(max_iter, int | np.integer) and max_iter >= 0):
+    if isinstance(max_iter, bool) or not (isinstance(max_iter, int | np.integer) and max_iter >= 0):
         raise ValueError(f"max_iter must be a non-negative integer, got {max_iter!r}")
     if not (math.isfinite(step) and step > 0):
         raise ValueError(f"step must be a positive number, got {step!r}")
