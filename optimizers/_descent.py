@@ -210,10 +210,41 @@ def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: L
         g = counted.gradient(x)
         t_guess = found.t if found.t > 0 else step
         yield Iterate(k=k, x=x, fun=f, grad=g, step=found.t, direction=d, nfev=counted.nfev)
+    if status == Status.CONVERGED and _on_plateau(counted, x, f, g):
+        status = Status.PLATEAU
     return Result(x=x, fun=f, jac=g, nit=k, nfev=counted.nfev, status=status)
 
 
 _BUILT_IN = (armijo,)
+MAX_PLATEAU_PROBES = 8
+
+
+def _on_plateau(counted: _Counted, x: np.ndarray, f: float, g: np.ndarray) -> bool:
+    """Whether a point that meets the gradient test lies on a plateau, not at a minimizer.
+
+    A plateau is where a gradient component is non-zero but so small (an exponential's tail, say
+    ``(exp(x2) - 2)^2`` at x2 = -117: 3e-51) that f does not change, to rounding, over a unit step
+    downhill in that coordinate (a step of ``max(1, 1e-3 |x_i|)``). At a minimizer, where the
+    gradient is small because the point is stationary, the curvature changes f over such a step.
+    Only the components whose linear change over the step lies below f's rounding are probed, so
+    this costs nothing at ordinary minimizers. A component exactly 0 is not probed: a variable
+    that f does not depend on there (e.g. a satisfied constraint's) is flat and harmless.
+
+    Notes
+    -----
+    The gradient test alone cannot tell such points apart: "Plateaus where phi' underflows are
+    not minimizers" (issue 12); the first-order conditions are necessary, not sufficient
+    (Nocedal & Wright, *Numerical Optimization*, 2nd ed., Theorems 2.2 and 2.3).
+    """
+    h = np.maximum(1.0, 1e-3 * np.abs(x))
+    tiny = np.flatnonzero((g != 0.0) & (np.abs(g) * h <= EPS * max(abs(f), np.finfo(float).tiny)))
+    for i in tiny[:MAX_PLATEAU_PROBES].tolist():
+        probe = x.copy()
+        probe[i] -= math.copysign(h[i], g[i])
+        value = counted.value(probe)
+        if math.isfinite(value) and abs(value - f) <= 4.0 * EPS * abs(f):
+            return True
+    return False
 
 
 def _line(counted: _Counted, x: np.ndarray, d: np.ndarray, f: float, g: np.ndarray,

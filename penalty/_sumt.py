@@ -209,6 +209,8 @@ def _final_status(problem: Problem, x: np.ndarray, inner: Status, tol: float) ->
     hit its step limit at a point that is a KKT point to `tol` all the same: `Problem.optimality`
     decides, without M.
     """
+    if inner == Status.PLATEAU:  # flat to rounding, so its tiny gradient says nothing: no minimizer
+        return inner
     if inner == Status.CONVERGED or problem.optimality(x) < tol:
         return Status.CONVERGED
     return inner

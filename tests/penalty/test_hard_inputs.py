@@ -68,6 +68,27 @@ def test_exponential_residuals_reach_the_minimizer_not_a_plateau(method, x0):
 
 
 @pytest.mark.parametrize("method", METHODS)
+def test_two_exponential_residuals_reach_the_minimizer_past_a_narrow_valley(method):
+    # From (2, 4) the first steps of the bracket stepped over the narrow valley of x2 near ln 2, and
+    # the search stopped at x2 = -117.66, where the gradient is 3e-51, reported as converged.
+    problem = Problem("(exp(x1) - 1)^2 + (exp(x2) - 2)^2")
+    result = solve(problem, [2.0, 4.0], method=method, tol=1e-8, max_iter=200)
+    assert result.success, result.message
+    np.testing.assert_allclose(result.x, [0.0, math.log(2)], atol=1e-8)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("outer", ["penalty", "multipliers"])
+def test_a_start_on_the_far_plateau_is_no_minimizer(method, outer):
+    # The gradient there (3e-51) meets any tolerance, but f does not change over a unit step.
+    problem = Problem("(exp(x1) - 1)^2 + (exp(x2) - 2)^2")
+    result = solve(problem, [0.0, -117.66], method=method, outer=outer)
+    assert not result.success and result.x[1] < -100.0
+    if outer == "penalty":
+        assert result.status == Status.PLATEAU, result.message
+
+
+@pytest.mark.parametrize("method", METHODS)
 def test_a_plateau_is_no_minimizer(method):
     # exp(-x1) decreases to 0 and its slope underflows: there is nothing to converge to.
     result = solve(Problem("exp(-x1)"), [0.0], method=method)
