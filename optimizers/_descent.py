@@ -199,7 +199,7 @@ def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: L
             break
         x_new = x + found.t * d
         x_new.flags.writeable = False  # a fresh array no one else holds: the Iterate keeps it uncopied
-        if np.array_equal(x_new, x):
+        if x_new.tolist() == x.tolist():
             status = Status.STALLED
             break
         k += 1

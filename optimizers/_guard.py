@@ -27,7 +27,8 @@ def guarded_array(function: Callable[..., Any], shape: tuple[int, ...], *args: A
     """``function(*args)`` as a float array of `shape`, all NaN on numeric trouble, without warnings."""
     with np.errstate(all="ignore"):
         try:
-            return np.asarray(function(*args), dtype=float).reshape(shape)
+            out = np.asarray(function(*args), dtype=float)
+            return out if out.shape == shape else out.reshape(shape)  # no view: it may be kept uncopied
         except NUMERIC_ERRORS:
             return np.full(shape, math.nan)
 

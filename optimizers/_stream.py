@@ -163,14 +163,24 @@ def stop_status(x: np.ndarray, f: float, g: np.ndarray, k: int, tol: float, max_
 
     Non-finite values end it as DIVERGED; ``max|g| < tol`` as CONVERGED; `max_iter` steps as MAX_ITER.
     """
-    g_max = float(np.abs(g).max())  # NaN or inf anywhere makes the maximum non-finite
-    if not (math.isfinite(f) and math.isfinite(g_max) and math.isfinite(float(np.abs(x).max()))):
+    g_max = _max_abs(g)  # NaN or inf anywhere makes the maximum non-finite
+    if not (math.isfinite(f) and math.isfinite(g_max) and math.isfinite(_max_abs(x))):
         return Status.DIVERGED
     if g_max < tol:
         return Status.CONVERGED
     if k >= max_iter:
         return Status.MAX_ITER
     return None
+
+
+def _max_abs(a: np.ndarray) -> float:
+    """max |a_i|, NaN if any entry is NaN; on plain floats for short vectors (numpy's call costs more)."""
+    if a.size > 16:
+        return float(np.abs(a).max())
+    values = a.tolist()
+    if not all(map(math.isfinite, values)):
+        return math.nan
+    return max(map(abs, values))
 
 
 def mapped(stream: Iterable[Any], transform: Callable[[Any], Any]) -> Generator[Any, None, Any]:

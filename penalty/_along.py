@@ -132,7 +132,10 @@ class LineKernel:
         Lagrangian (see `penalty._augmented`).
         """
         n = len(self.variables)
-        rows = np.array(self._coefficients(*point(x, n), *point(d, n)), dtype=float)
+        rows = self._coefficients(*point(x, n).tolist(), *point(d, n).tolist())
+        if len(rows) * len(rows[0]) <= SMALL:
+            return self._small(rows, M, lam, shift, offset)
+        rows = np.array(rows, dtype=float)
         f, c = rows[0], rows[1:]
         base = np.zeros(2 * f.size - 1)
         base[:f.size] = f
@@ -160,6 +163,62 @@ class LineKernel:
         coefs = base + M * (active @ squares[self.n_eq:])
         coefs.flags.writeable = False  # the record is immutable, like the optimizers' iterates
         return PiecewisePolynomial(tuple(breaks), tuple(coefs))
+
+
+    def _small(self, rows: list[list[float]], M: float, lam: Sequence[float], shift: Sequence[float],
+               offset: float) -> PiecewisePolynomial:
+        """`__call__` for a few constraints, on plain floats: numpy's per-call cost would dominate."""
+        f, c, n_eq = rows[0], rows[1:], self.n_eq
+        base = [float(v) for v in f] + [0.0] * (len(f) - 1)
+        base[0] += offset
+        for j, s_j in enumerate(shift):
+            c[n_eq + j][0] += s_j  # the rows are fresh lists: ours to change
+        squares = [_square(row) for row in c]
+        for square in squares[:n_eq]:
+            base = [b + M * s for b, s in zip(base, square, strict=True)]
+        for lam_i, row in zip(lam, c[:n_eq] if len(lam) else (), strict=True):
+            for k, v in enumerate(row):
+                base[k] += lam_i * v
+        g = c[n_eq:]
+        if not g:
+            return PiecewisePolynomial((0.0,), (_frozen(base),))
+        breaks = sorted({0.0}.union(*(_positive_roots(row) for row in g)))
+        probes = [0.5 * (a + b) for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
+        probes.append(breaks[-1] + max(1.0, 0.5 * breaks[-1]))
+        pieces = []
+        for t in probes:
+            piece = base
+            for row, square in zip(g, squares[n_eq:], strict=True):
+                if _horner(row, t) > 0.0:
+                    piece = [a + M * b for a, b in zip(piece, square, strict=True)]
+            pieces.append(_frozen(piece))
+        return PiecewisePolynomial(tuple(breaks), tuple(pieces))
+
+
+SMALL = 48  # (1 + constraints) x coefficient width up to which plain floats beat numpy
+
+
+def _square(c: list[float]) -> list[float]:
+    """The coefficients of c(t)^2, lowest first, 2 len(c) - 1 of them."""
+    out = [0.0] * (2 * len(c) - 1)
+    for i, a in enumerate(c):
+        if a:
+            for j, b in enumerate(c):
+                out[i + j] += a * b
+    return out
+
+
+def _horner(c: list[float], t: float) -> float:
+    value = 0.0
+    for a in reversed(c):
+        value = value * t + a
+    return value
+
+
+def _frozen(c: list[float]) -> np.ndarray:
+    out = np.array(c, dtype=float)
+    out.flags.writeable = False
+    return out
 
 
 def _taylor(phi: sympy.Expr, t: sympy.Symbol, degree: int) -> list[sympy.Expr]:
