@@ -13,6 +13,7 @@ from numpy.typing import ArrayLike
 
 from optimizers import PiecewisePolynomial
 
+from ._affine import Affine
 from ._compile import lambdify, point
 
 __all__ = ["MAX_DEGREE", "MAX_TERMS", "LineKernel", "expansion_bounds", "has_line_pieces"]
@@ -29,8 +30,11 @@ def has_line_pieces(exprs: Sequence[sympy.Expr], variables: Sequence[sympy.Symbo
     Decided by `expansion_bounds`, without expanding anything: ``((x1 + 1)^100 + 1)^100`` is
     refused at once (a SymPy ``Poly`` of it would take minutes and gigabytes).
     """
+    variables = frozenset(variables)
     for e in exprs:
-        bounds = expansion_bounds(e, frozenset(variables))
+        if e.is_Symbol or e.is_Number:
+            continue
+        bounds = expansion_bounds(e, variables)
         if bounds is None or bounds[0] > MAX_DEGREE or bounds[1] > MAX_TERMS:
             return False
     return True
@@ -94,10 +98,15 @@ class LineKernel:
     """
 
     def __init__(self, variables: Sequence[sympy.Symbol], objective: sympy.Expr,
-                 equalities: Sequence[sympy.Expr] = (), inequalities: Sequence[sympy.Expr] = ()) -> None:
+                 equalities: Sequence[sympy.Expr] = (), inequalities: Sequence[sympy.Expr] = (),
+                 affine: Affine | None = None) -> None:
         self.variables = tuple(variables)
         self.exprs = (objective, *equalities, *inequalities)
         self.n_eq = len(equalities)
+        # Affine constraints (`affine.index`) get their rows (a'p + b, a'd) from arrays, not from SymPy.
+        self.affine = affine
+        skip = set() if affine is None else {1 + i for i in affine.index.tolist()}
+        self._symbolic = [k for k in range(len(self.exprs)) if k not in skip]
 
     @cached_property
     def _coefficients(self):
@@ -108,9 +117,10 @@ class LineKernel:
         d = sympy.symbols(f"d:{n}", cls=sympy.Dummy)
         line = {x: p_i + t * d_i for x, p_i, d_i in zip(self.variables, p, d, strict=True)}
         variables = frozenset(self.variables)
-        degrees = [expansion_bounds(e, variables)[0] for e in self.exprs]
-        rows = [_taylor(e.xreplace(line), t, k) for e, k in zip(self.exprs, degrees, strict=True)]
-        width = max(len(row) for row in rows)
+        exprs = [self.exprs[k] for k in self._symbolic]
+        degrees = [expansion_bounds(e, variables)[0] for e in exprs]
+        rows = [_taylor(e.xreplace(line), t, k) for e, k in zip(exprs, degrees, strict=True)]
+        width = max(max(len(row) for row in rows), 1 if self.affine is None else 2)
         padded = [row + [sympy.Integer(0)] * (width - len(row)) for row in rows]
         return lambdify((*p, *d), padded)
 
@@ -132,7 +142,10 @@ class LineKernel:
         Lagrangian (see `penalty._augmented`).
         """
         n = len(self.variables)
-        rows = self._coefficients(*point(x, n).tolist(), *point(d, n).tolist())
+        x, d = point(x, n), point(d, n)
+        rows = self._coefficients(*x.tolist(), *d.tolist())
+        if self.affine is not None:
+            rows = self._with_affine(rows, x, d)
         if len(rows) * len(rows[0]) <= SMALL:
             return self._small(rows, M, lam, shift, offset)
         rows = np.array(rows, dtype=float)
@@ -164,6 +177,17 @@ class LineKernel:
         coefs.flags.writeable = False  # the record is immutable, like the optimizers' iterates
         return PiecewisePolynomial(tuple(breaks), tuple(coefs))
 
+
+    def _with_affine(self, symbolic: list[list[float]], x: np.ndarray, d: np.ndarray) -> list[list[float]]:
+        """All rows in order: the symbolic ones, and (a'x + b, a'd, 0, ...) for the affine constraints."""
+        rows: list[list[float] | None] = [None] * len(self.exprs)
+        for k, row in zip(self._symbolic, symbolic, strict=True):
+            rows[k] = row
+        zeros = [0.0] * (len(symbolic[0]) - 2)
+        at, slope = self.affine.values(x, constant_first=True).tolist(), self.affine.times(d).tolist()
+        for i, c0, c1 in zip(self.affine.index.tolist(), at, slope, strict=True):
+            rows[1 + i] = [c0, c1, *zeros]
+        return rows
 
     def _small(self, rows: list[list[float]], M: float, lam: Sequence[float], shift: Sequence[float],
                offset: float) -> PiecewisePolynomial:

@@ -162,6 +162,52 @@ def test_build_cost_grows_about_linearly_with_constraints():
     assert large / small < 10.0
 
 
+def _text_bounds_build_time(m: int) -> float:
+    start = time.perf_counter()
+    problem = Problem("x1", [f"x{i} >= {i}" for i in range(1, m + 1)])
+    F = problem.penalized_function(1.0)
+    F.fun(np.zeros(m)), F.grad(np.zeros(m)), F.along(np.zeros(m), np.ones(m))
+    return time.perf_counter() - start
+
+
+def test_affine_constraints_build_in_linear_time():
+    # The 1,000 constraints x_i >= i (48 s once): arrays, not SymPy code, for affine ones.
+    _text_bounds_build_time(10)
+    assert _text_bounds_build_time(1000) < 10.0 * _text_bounds_build_time(100) + 0.5
+
+
+def test_affine_constraints_as_arrays_agree_with_their_symbolic_form(monkeypatch):
+    # Mixed: affine constraints (arrays) and curved ones (SymPy); gradient = central differences,
+    # Jacobian and values = the formulas, and a bound-constrained QP = scipy.
+    from penalty import _affine
+
+    monkeypatch.setattr(_affine, "MIN_ARRAY_CONSTRAINTS", 1)  # arrays even for these few
+    optimize = pytest.importorskip("scipy.optimize")
+    problem = Problem("(x1 - 3)^2 + 2*(x2 + 1)^2 + x1*x3 + x3^2",
+                      ["x1 + 2*x2 - x3 = 1", "x2 >= -0.5", "x1 <= 2", "x1^2 + x3^2 <= 5"])
+    assert problem._split[0] is not None and problem._split[1] == [3]
+    F = problem.penalized_function(7.0)
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        x = rng.normal(size=3) * 2
+        h = 1e-6
+        numeric = [(F.fun(x + h * e) - F.fun(x - h * e)) / (2 * h) for e in np.eye(3)]
+        np.testing.assert_allclose(F.grad(x), numeric, rtol=1e-6, atol=1e-6)
+        hx, gx = problem.constraint_values(x)
+        np.testing.assert_allclose(hx, [x[0] + 2 * x[1] - x[2] - 1])
+        np.testing.assert_allclose(gx, [-0.5 - x[1], x[0] - 2, x[0] ** 2 + x[2] ** 2 - 5])
+        X1, X2, X3 = (np.full((2, 2), v) for v in x)
+        np.testing.assert_allclose(F.surface(X1, X2, X3), F.fun(x), rtol=1e-12)
+    qp = Problem("(x1 - 3)^2 + 2*(x2 + 1)^2 + x1*x2", ["x1 <= 2", "x2 >= -0.5", "x1 + x2 >= 0"])
+    assert qp._split[0] is not None
+    np.testing.assert_allclose(qp._constraint_jacobian(np.zeros(2)), [[1, 0], [0, -1], [-1, -1]])
+    result = solve(qp, [0.0, 0.0], method="newton", tol=1e-9, epsilon=1e-10, max_iter=100)
+    oracle = optimize.minimize(lambda v: (v[0] - 3) ** 2 + 2 * (v[1] + 1) ** 2 + v[0] * v[1], [0.0, 0.0],
+                               bounds=[(None, 2), (-0.5, None)],
+                               constraints=[{"type": "ineq", "fun": lambda v: v[0] + v[1]}])
+    np.testing.assert_allclose(result.x, oracle.x, atol=1e-5)
+
+
 def test_many_bound_constraints_solve_to_the_bounds():
     result = solve(_bounds_problem(60), np.zeros(60), method="newton", tol=1e-6, max_iter=50)
     assert result.success, result.message
