@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._guard import guarded_array, guarded_value, start_point
+from ._guard import array_or_nan, guarded_array, start_point, value_or_nan
 from ._line_search import EPS, Line, LineSearch, PiecewisePolynomial, armijo, exact, resolve_line_search
 from ._stream import Iterate, Result, Status, Stream, stop_status
 
@@ -164,54 +164,63 @@ def _validated(x0, tol, max_iter, step, line_search) -> tuple[np.ndarray, LineSe
 
 
 class _Counted:
-    """fun and grad with an evaluation count, guarded (numeric trouble becomes NaN)."""
+    """fun and grad with an evaluation count, guarded (numeric trouble becomes NaN).
+
+    Called only inside ``np.errstate(all="ignore")``, held once per step by `_descend`.
+    """
 
     def __init__(self, fun: Fun, grad: Grad):
         self.fun, self.grad, self.nfev = fun, grad, 0
 
     def value(self, x: np.ndarray) -> float:
         self.nfev += 1
-        return guarded_value(self.fun, x)
+        return value_or_nan(self.fun, x)
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
         self.nfev += 1
-        return guarded_array(self.grad, x.shape, x)
+        return array_or_nan(self.grad, x.shape, x)
 
 
 def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: LineSearch, step: float,
              along: Along | None, tol: float, max_iter: int) -> Stream:
     counted = _Counted(fun, grad)
-    f, g = counted.value(x), counted.gradient(x)
+    with np.errstate(all="ignore"):
+        f, g = counted.value(x), counted.gradient(x)
     yield Iterate(k=0, x=x, fun=f, grad=g, nfev=counted.nfev)
     g_prev = d_prev = None
     t_guess = step  # exact search brackets from the last step: successive steps are alike
     k = 0
-    while (status := stop_status(x, f, g, k, tol, max_iter)) is None:
-        d = rule(x, g, g_prev, d_prev, k + 1)
-        if d.flags.owndata:
-            d.flags.writeable = False  # a fresh direction: yielded uncopied
-        with np.errstate(all="ignore"):  # a huge finite gradient may overflow g.d: DIVERGED follows
+    while True:
+        # One errstate per step rather than one per evaluation (each costs as much as a small
+        # evaluation); the yield stays outside it, so the consumer's own settings hold there.
+        with np.errstate(all="ignore"):
+            if (status := stop_status(x, f, g, k, tol, max_iter)) is not None:
+                break
+            d = rule(x, g, g_prev, d_prev, k + 1)
+            if d.flags.owndata:
+                d.flags.writeable = False  # a fresh direction: yielded uncopied
             line = _line(counted, x, d, f, g, along if search is exact else None)
-        found = search(line, t_guess if search is exact else step)
-        counted.nfev += found.nfev
-        if found.status != Status.CONVERGED:
-            status = found.status
-            break
-        x_new = x + found.t * d
-        x_new.flags.writeable = False  # a fresh array no one else holds: the Iterate keeps it uncopied
-        if x_new.tolist() == x.tolist():
-            status = Status.STALLED
-            break
-        k += 1
-        x = x_new
-        g_prev, d_prev = g, d
-        # The built-in searches evaluated phi(t) = f(x + t d) at this very point: no second call.
-        f = found.phi if search in _BUILT_IN or search is exact else counted.value(x)
-        g = counted.gradient(x)
-        t_guess = found.t if found.t > 0 else step
+            found = search(line, t_guess if search is exact else step)
+            counted.nfev += found.nfev
+            if found.status != Status.CONVERGED:
+                status = found.status
+                break
+            x_new = x + found.t * d
+            x_new.flags.writeable = False  # a fresh array no one else holds: the Iterate keeps it uncopied
+            if x_new.tolist() == x.tolist():
+                status = Status.STALLED
+                break
+            k += 1
+            x = x_new
+            g_prev, d_prev = g, d
+            # The built-in searches evaluated phi(t) = f(x + t d) at this very point: no second call.
+            f = found.phi if search in _BUILT_IN or search is exact else counted.value(x)
+            g = counted.gradient(x)
+            t_guess = found.t if found.t > 0 else step
         yield Iterate(k=k, x=x, fun=f, grad=g, step=found.t, direction=d, nfev=counted.nfev)
-    if status == Status.CONVERGED and _on_plateau(counted, x, f, g):
-        status = Status.PLATEAU
+    with np.errstate(all="ignore"):
+        if status == Status.CONVERGED and _on_plateau(counted, x, f, g):
+            status = Status.PLATEAU
     return Result(x=x, fun=f, jac=g, nit=k, nfev=counted.nfev, status=status)
 
 
