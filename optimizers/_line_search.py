@@ -35,13 +35,13 @@ T_MAX = 1e30  # a step this long means phi has no minimizer we can reach
 class PiecewisePolynomial:
     """phi(t) on t >= 0 as polynomial pieces.
 
-    Piece ``i`` is the polynomial with coefficients ``coefs[i]`` (lowest degree first, numpy's
-    `numpy.polynomial` order) on ``[breaks[i], breaks[i+1]]``; the last piece extends to infinity.
-    ``breaks[0] == 0``.
+    Piece ``i`` is the polynomial with coefficients ``coefs[i]`` (a tuple of floats or a read-only
+    1-D array, lowest degree first, numpy's `numpy.polynomial` order) on
+    ``[breaks[i], breaks[i+1]]``; the last piece extends to infinity. ``breaks[0] == 0``.
     """
 
     breaks: tuple[float, ...]
-    coefs: tuple[np.ndarray, ...]
+    coefs: tuple[tuple[float, ...] | np.ndarray, ...]
 
     def __call__(self, t: float) -> float:
         i = int(np.searchsorted(self.breaks, t, side="right")) - 1
@@ -182,7 +182,10 @@ def _keeps_decreasing(line: Line, t: float) -> bool:
 
 
 def _trimmed(c) -> list[float]:
-    c = c.tolist() if isinstance(c, np.ndarray) else [float(v) for v in c]
+    if isinstance(c, np.ndarray):
+        c = c.tolist()
+    else:
+        c = list(c) if isinstance(c, tuple) else [float(v) for v in c]
     while len(c) > 1 and c[-1] == 0.0:
         c.pop()
     return c

@@ -205,7 +205,7 @@ class LineKernel:
                 base[k] += lam_i * v
         g = c[n_eq:]
         if not g:
-            return PiecewisePolynomial((0.0,), (_frozen(base),))
+            return PiecewisePolynomial((0.0,), (tuple(base),))
         breaks = sorted({0.0}.union(*(_positive_roots(row) for row in g)))
         probes = [0.5 * (a + b) for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
         probes.append(breaks[-1] + max(1.0, 0.5 * breaks[-1]))
@@ -215,7 +215,7 @@ class LineKernel:
             for row, square in zip(g, squares[n_eq:], strict=True):
                 if _horner(row, t) > 0.0:
                     piece = [a + M * b for a, b in zip(piece, square, strict=True)]
-            pieces.append(_frozen(piece))
+            pieces.append(tuple(piece))  # immutable as it is: no array to freeze
         return PiecewisePolynomial(tuple(breaks), tuple(pieces))
 
 
@@ -237,12 +237,6 @@ def _horner(c: list[float], t: float) -> float:
     for a in reversed(c):
         value = value * t + a
     return value
-
-
-def _frozen(c: list[float]) -> np.ndarray:
-    out = np.array(c, dtype=float)
-    out.flags.writeable = False
-    return out
 
 
 def _taylor(phi: sympy.Expr, t: sympy.Symbol, degree: int) -> list[sympy.Expr]:
