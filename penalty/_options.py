@@ -24,7 +24,10 @@ def check_start(problem: Problem, x0: Any) -> np.ndarray:
     The message reads like the command line's: ``x0 has 1 number, the problem has 2 variables (x1, x2)``.
     """
     names = ", ".join(map(str, problem.variables))
-    items = list(x0) if isinstance(x0, list | tuple | np.ndarray) else None
+    try:
+        items = None if isinstance(x0, str | bytes | dict) else list(x0)
+    except TypeError:  # not iterable: a bare number, say
+        items = None
     if items is None or any(isinstance(v, bool | np.bool_ | str | bytes) for v in items):
         raise ValueError(f"x0 must be a list of {_counted(problem.n, 'number')} ({names}), got {x0!r}"[:200])
     try:
@@ -32,8 +35,11 @@ def check_start(problem: Problem, x0: Any) -> np.ndarray:
     except (TypeError, ValueError):
         raise ValueError(f"x0 must be a list of {_counted(problem.n, 'number')} ({names}), "
                          f"got {[str(v) for v in items]}") from None
-    if x.ndim != 1 or x.size != problem.n:
-        raise ValueError(f"x0 has {_counted(x.size if x.ndim == 1 else len(items), 'number')}, "
+    if x.ndim != 1:
+        raise ValueError(f"x0 must be a flat list of {_counted(problem.n, 'number')} ({names}), "
+                         f"got shape {x.shape}")
+    if x.size != problem.n:
+        raise ValueError(f"x0 has {_counted(x.size, 'number')}, "
                          f"the problem has {_counted(problem.n, 'variable')} ({names})")
     if not np.all(np.isfinite(x)):
         raise ValueError(f"x0 must be finite numbers, got {x.tolist()}")

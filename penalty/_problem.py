@@ -51,10 +51,12 @@ class Problem:
     -----
     Limits, each refused with a one-line `ProblemError`: at most 1000 variables and 2000 constraints;
     text of at most 1000 characters, nesting and exponents as `parse_expression` says; numbers within
-    float range. Building costs about linear time in the size of the expressions (a few seconds for
-    a thousand constraints). Polynomial problems of degree at most 16 (and at most 2000 monomials
-    once expanded, judged without expanding) get exact line polynomials; any other accepted input
-    uses the iterative exact line search instead.
+    float range. Building costs about linear time in the size of the expressions; from 32 affine
+    constraints on (bounds, and linear constraints written as sums of number * variable) these are
+    one sparse coefficient table, not compiled code: a thousand build in well under a second.
+    Polynomial problems of degree at most 16 (and at most 2000 monomials once expanded, judged
+    without expanding) get exact line polynomials; any other accepted input uses the iterative
+    exact line search instead.
 
     Text is never evaluated: it is parsed by `ast` and only numbers, variable names, ``pi``, ``E``,
     ``+ - * / ** ^``, parentheses and calls of known functions (``sin``, ``exp``, ``sqrt``, ...) are

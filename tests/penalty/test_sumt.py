@@ -184,6 +184,8 @@ def test_unconstrained_problem_is_plain_minimization():
         ({"x0": [True, 1.0]}, "^x0 must be a list of 2 numbers \\(x1, x2\\)"),
         ({"x0": ["1", 1.0]}, "^x0 must be a list of 2 numbers \\(x1, x2\\)"),
         ({"x0": [math.nan, 1.0]}, "^x0 must be finite numbers, got \\[nan, 1.0\\]$"),
+        ({"x0": [[1.0], [2.0]]}, "^x0 must be a flat list of 2 numbers \\(x1, x2\\), got shape \\(2, 1\\)$"),
+        ({"x0": 1.0}, "^x0 must be a list of 2 numbers \\(x1, x2\\), got 1.0$"),
     ],
 )
 def test_bad_options_raise_at_the_call(seed, options, message):
