@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._guard import guarded_array, guarded_value, start_point
+from ._guard import array_or_nan, guarded_array, start_point, value_or_nan
 from ._line_search import EPS, Line, LineSearch, PiecewisePolynomial, armijo, exact, resolve_line_search
 from ._stream import Iterate, Result, Status, Stream, stop_status
 
@@ -151,9 +151,12 @@ def _newton_direction(H: np.ndarray, g: np.ndarray, beta: float = 1e-3) -> np.nd
 
 def _validated(x0, tol, max_iter, step, line_search) -> tuple[np.ndarray, LineSearch]:
     x = start_point(x0)
+    for name, value in (("tol", tol), ("step", step)):
+        if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+            raise ValueError(f"{name} must be a positive number, got {value!r}")
     if not (math.isfinite(tol) and tol > 0):
         raise ValueError(f"tol must be a positive number, got {tol!r}")
-    if not (isinstance(max_iter, int | np.integer) and max_iter >= 0):
+    if isinstance(max_iter, bool) or not (isinstance(max_iter, int | np.integer) and max_iter >= 0):
         raise ValueError(f"max_iter must be a non-negative integer, got {max_iter!r}")
     if not (math.isfinite(step) and step > 0):
         raise ValueError(f"step must be a positive number, got {step!r}")
@@ -161,56 +164,96 @@ def _validated(x0, tol, max_iter, step, line_search) -> tuple[np.ndarray, LineSe
 
 
 class _Counted:
-    """fun and grad with an evaluation count, guarded (numeric trouble becomes NaN)."""
+    """fun and grad with an evaluation count, guarded (numeric trouble becomes NaN).
+
+    Called only inside ``np.errstate(all="ignore")``, held once per step by `_descend`.
+    """
 
     def __init__(self, fun: Fun, grad: Grad):
         self.fun, self.grad, self.nfev = fun, grad, 0
 
     def value(self, x: np.ndarray) -> float:
         self.nfev += 1
-        return guarded_value(self.fun, x)
+        return value_or_nan(self.fun, x)
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
         self.nfev += 1
-        return guarded_array(self.grad, x.shape, x)
+        return array_or_nan(self.grad, x.shape, x)
 
 
 def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: LineSearch, step: float,
              along: Along | None, tol: float, max_iter: int) -> Stream:
     counted = _Counted(fun, grad)
-    f, g = counted.value(x), counted.gradient(x)
+    with np.errstate(all="ignore"):
+        f, g = counted.value(x), counted.gradient(x)
     yield Iterate(k=0, x=x, fun=f, grad=g, nfev=counted.nfev)
     g_prev = d_prev = None
     t_guess = step  # exact search brackets from the last step: successive steps are alike
     k = 0
-    while (status := stop_status(x, f, g, k, tol, max_iter)) is None:
-        d = rule(x, g, g_prev, d_prev, k + 1)
-        if d.flags.owndata:
-            d.flags.writeable = False  # a fresh direction: yielded uncopied
-        with np.errstate(all="ignore"):  # a huge finite gradient may overflow g.d: DIVERGED follows
+    while True:
+        # One errstate per step rather than one per evaluation (each costs as much as a small
+        # evaluation); the yield stays outside it, so the consumer's own settings hold there.
+        with np.errstate(all="ignore"):
+            if (status := stop_status(x, f, g, k, tol, max_iter)) is not None:
+                break
+            d = rule(x, g, g_prev, d_prev, k + 1)
+            if d.flags.owndata:
+                d.flags.writeable = False  # a fresh direction: yielded uncopied
             line = _line(counted, x, d, f, g, along if search is exact else None)
-        found = search(line, t_guess if search is exact else step)
-        counted.nfev += found.nfev
-        if found.status != Status.CONVERGED:
-            status = found.status
-            break
-        x_new = x + found.t * d
-        x_new.flags.writeable = False  # a fresh array no one else holds: the Iterate keeps it uncopied
-        if np.array_equal(x_new, x):
-            status = Status.STALLED
-            break
-        k += 1
-        x = x_new
-        g_prev, d_prev = g, d
-        # The built-in searches evaluated phi(t) = f(x + t d) at this very point: no second call.
-        f = found.phi if search in _BUILT_IN or search is exact else counted.value(x)
-        g = counted.gradient(x)
-        t_guess = found.t if found.t > 0 else step
+            found = search(line, t_guess if search is exact else step)
+            counted.nfev += found.nfev
+            if found.status != Status.CONVERGED:
+                status = found.status
+                break
+            x_new = x + found.t * d
+            x_new.flags.writeable = False  # a fresh array no one else holds: the Iterate keeps it uncopied
+            if x_new.tolist() == x.tolist():
+                status = Status.STALLED
+                break
+            k += 1
+            x = x_new
+            g_prev, d_prev = g, d
+            # The built-in searches evaluated phi(t) = f(x + t d) at this very point: no second call.
+            f = found.phi if search in _BUILT_IN or search is exact else counted.value(x)
+            g = counted.gradient(x)
+            t_guess = found.t if found.t > 0 else step
         yield Iterate(k=k, x=x, fun=f, grad=g, step=found.t, direction=d, nfev=counted.nfev)
+    with np.errstate(all="ignore"):
+        if status == Status.CONVERGED and _on_plateau(counted, x, f, g):
+            status = Status.PLATEAU
     return Result(x=x, fun=f, jac=g, nit=k, nfev=counted.nfev, status=status)
 
 
 _BUILT_IN = (armijo,)
+MAX_PLATEAU_PROBES = 8
+
+
+def _on_plateau(counted: _Counted, x: np.ndarray, f: float, g: np.ndarray) -> bool:
+    """Whether a point that meets the gradient test lies on a plateau, not at a minimizer.
+
+    A plateau is where a gradient component is non-zero but so small (an exponential's tail, say
+    ``(exp(x2) - 2)^2`` at x2 = -117: 3e-51) that f does not change, to rounding, over a unit step
+    downhill in that coordinate (a step of ``max(1, 1e-3 |x_i|)``). At a minimizer, where the
+    gradient is small because the point is stationary, the curvature changes f over such a step.
+    Only the components whose linear change over the step lies below f's rounding are probed, so
+    this costs nothing at ordinary minimizers. A component exactly 0 is not probed: a variable
+    that f does not depend on there (e.g. a satisfied constraint's) is flat and harmless.
+
+    Notes
+    -----
+    The gradient test alone cannot tell such points apart: "Plateaus where phi' underflows are
+    not minimizers" (issue 12); the first-order conditions are necessary, not sufficient
+    (Nocedal & Wright, *Numerical Optimization*, 2nd ed., Theorems 2.2 and 2.3).
+    """
+    h = np.maximum(1.0, 1e-3 * np.abs(x))
+    tiny = np.flatnonzero((g != 0.0) & (np.abs(g) * h <= EPS * max(abs(f), np.finfo(float).tiny)))
+    for i in tiny[:MAX_PLATEAU_PROBES].tolist():
+        probe = x.copy()
+        probe[i] -= math.copysign(h[i], g[i])
+        value = counted.value(probe)
+        if math.isfinite(value) and abs(value - f) <= 4.0 * EPS * abs(f):
+            return True
+    return False
 
 
 def _line(counted: _Counted, x: np.ndarray, d: np.ndarray, f: float, g: np.ndarray,

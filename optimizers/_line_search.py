@@ -35,13 +35,13 @@ T_MAX = 1e30  # a step this long means phi has no minimizer we can reach
 class PiecewisePolynomial:
     """phi(t) on t >= 0 as polynomial pieces.
 
-    Piece ``i`` is the polynomial with coefficients ``coefs[i]`` (lowest degree first, numpy's
-    `numpy.polynomial` order) on ``[breaks[i], breaks[i+1]]``; the last piece extends to infinity.
-    ``breaks[0] == 0``.
+    Piece ``i`` is the polynomial with coefficients ``coefs[i]`` (a tuple of floats or a read-only
+    1-D array, lowest degree first, numpy's `numpy.polynomial` order) on
+    ``[breaks[i], breaks[i+1]]``; the last piece extends to infinity. ``breaks[0] == 0``.
     """
 
     breaks: tuple[float, ...]
-    coefs: tuple[np.ndarray, ...]
+    coefs: tuple[tuple[float, ...] | np.ndarray, ...]
 
     def __call__(self, t: float) -> float:
         i = int(np.searchsorted(self.breaks, t, side="right")) - 1
@@ -182,7 +182,10 @@ def _keeps_decreasing(line: Line, t: float) -> bool:
 
 
 def _trimmed(c) -> list[float]:
-    c = c.tolist() if isinstance(c, np.ndarray) else [float(v) for v in c]
+    if isinstance(c, np.ndarray):
+        c = c.tolist()
+    else:
+        c = list(c) if isinstance(c, tuple) else [float(v) for v in c]
     while len(c) > 1 and c[-1] == 0.0:
         c.pop()
     return c
@@ -260,6 +263,15 @@ def _exact_bracket_zoom(line: Line, t0: float, max_iter: int = 200) -> LineSearc
             return LineSearchResult(0.0, line.phi0, nfev + 1, Status.PLATEAU)
         if f_hi > f_lo or not s_hi < 0:
             break
+        # phi fell from lo to hi with phi' < 0 at both ends; a valley may still lie between them
+        # (a narrow one, skipped by the growing steps). The cubic through phi and phi' at both ends
+        # points at it: if its slope turns positive inside, look there once.
+        t_c = _cubic_valley(lo, f_lo, s_lo, hi, f_hi, s_hi)
+        if t_c is not None:
+            f_c, s_c = evaluate(t_c)
+            if f_c > f_lo or not s_c < 0:
+                hi, f_hi, s_hi = t_c, f_c, s_c
+                break
         lo, f_lo, s_lo = hi, f_hi, s_hi
         hi *= 4.0
         if hi > T_MAX:
@@ -308,6 +320,34 @@ def _exact_bracket_zoom(line: Line, t0: float, max_iter: int = 200) -> LineSearc
     if s_hi >= 0 and f_hi <= f_lo and f_hi < line.phi0:
         return LineSearchResult(hi, f_hi, nfev)
     return LineSearchResult(lo, f_lo, nfev)
+
+
+def _cubic_valley(a: float, fa: float, sa: float, b: float, fb: float, sb: float) -> float | None:
+    """The local minimizer inside (a, b) of the cubic Hermite interpolant of phi, or None.
+
+    With phi'(a) < 0 and phi'(b) < 0 the cubic has one only when its slope turns positive between
+    them: a sign that phi' did too, i.e. that a valley of phi lies inside the interval (the cubic
+    interpolation step of Nocedal & Wright, eq. 3.59, used here as a detector).
+    """
+    a, fa, sa, b, fb, sb = map(float, (a, fa, sa, b, fb, sb))  # plain floats: overflow gives inf quietly
+    h = b - a
+    if not (h > 0 and math.isfinite(fa - fb) and math.isfinite(sb)):
+        return None
+    # p(s) = fa + p1 s + p2 s^2 + p3 s^3 on s in [0, 1]; p'(s) = p1 + 2 p2 s + 3 p3 s^2.
+    p1, q = sa * h, sb * h
+    p3 = q + p1 - 2.0 * (fb - fa)
+    p2 = (fb - fa) - p1 - p3
+    A, B, C = 3.0 * p3, 2.0 * p2, p1
+    if A == 0.0:
+        return None
+    disc = B * B - 4.0 * A * C
+    if not (disc > 0.0 and math.isfinite(disc)):
+        return None
+    root = math.sqrt(disc)
+    for s in sorted(((-B - root) / (2.0 * A), (-B + root) / (2.0 * A))):
+        if 0.0 < s < 1.0 and 2.0 * A * s + B > 0.0:  # p' rises through 0: a minimizer of p
+            return a + s * h
+    return None
 
 
 def _flat(line: Line, t: float, value: float) -> bool:

@@ -14,13 +14,16 @@ import numpy as np
 __all__ = ["Iterate", "Result", "Status", "Stream", "frozen_array", "mapped", "run", "stop_status"]
 
 
+_FLOAT = np.dtype(float)  # numpy's one native float64 dtype: `is` is its cheapest test
+
+
 def frozen_array(a: Any) -> np.ndarray:
     """`a` as a read-only float array that nothing else can change (so iterates never alias state).
 
     An array that is already read-only and owns its data is returned as it is: no one can write to
     it, so a copy would only cost time. Anything else is copied.
     """
-    if isinstance(a, np.ndarray) and a.dtype == np.float64 and not a.flags.writeable and a.base is None:
+    if isinstance(a, np.ndarray) and a.dtype is _FLOAT and a.base is None and not a.flags.writeable:
         return a
     out = np.array(a, dtype=float, copy=True)
     out.flags.writeable = False
@@ -163,14 +166,24 @@ def stop_status(x: np.ndarray, f: float, g: np.ndarray, k: int, tol: float, max_
 
     Non-finite values end it as DIVERGED; ``max|g| < tol`` as CONVERGED; `max_iter` steps as MAX_ITER.
     """
-    g_max = float(np.abs(g).max())  # NaN or inf anywhere makes the maximum non-finite
-    if not (math.isfinite(f) and math.isfinite(g_max) and math.isfinite(float(np.abs(x).max()))):
+    g_max = _max_abs(g)  # NaN or inf anywhere makes the maximum non-finite
+    if not (math.isfinite(f) and math.isfinite(g_max) and math.isfinite(_max_abs(x))):
         return Status.DIVERGED
     if g_max < tol:
         return Status.CONVERGED
     if k >= max_iter:
         return Status.MAX_ITER
     return None
+
+
+def _max_abs(a: np.ndarray) -> float:
+    """max |a_i|, NaN if any entry is NaN; on plain floats for short vectors (numpy's call costs more)."""
+    if a.size > 16:
+        return float(np.abs(a).max())
+    values = a.tolist()
+    if not all(map(math.isfinite, values)):
+        return math.nan
+    return max(map(abs, values))
 
 
 def mapped(stream: Iterable[Any], transform: Callable[[Any], Any]) -> Generator[Any, None, Any]:

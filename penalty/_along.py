@@ -13,6 +13,7 @@ from numpy.typing import ArrayLike
 
 from optimizers import PiecewisePolynomial
 
+from ._affine import Affine
 from ._compile import lambdify, point
 
 __all__ = ["MAX_DEGREE", "MAX_TERMS", "LineKernel", "expansion_bounds", "has_line_pieces"]
@@ -29,8 +30,11 @@ def has_line_pieces(exprs: Sequence[sympy.Expr], variables: Sequence[sympy.Symbo
     Decided by `expansion_bounds`, without expanding anything: ``((x1 + 1)^100 + 1)^100`` is
     refused at once (a SymPy ``Poly`` of it would take minutes and gigabytes).
     """
+    variables = frozenset(variables)
     for e in exprs:
-        bounds = expansion_bounds(e, frozenset(variables))
+        if e.is_Symbol or e.is_Number:
+            continue
+        bounds = expansion_bounds(e, variables)
         if bounds is None or bounds[0] > MAX_DEGREE or bounds[1] > MAX_TERMS:
             return False
     return True
@@ -94,10 +98,15 @@ class LineKernel:
     """
 
     def __init__(self, variables: Sequence[sympy.Symbol], objective: sympy.Expr,
-                 equalities: Sequence[sympy.Expr] = (), inequalities: Sequence[sympy.Expr] = ()) -> None:
+                 equalities: Sequence[sympy.Expr] = (), inequalities: Sequence[sympy.Expr] = (),
+                 affine: Affine | None = None) -> None:
         self.variables = tuple(variables)
         self.exprs = (objective, *equalities, *inequalities)
         self.n_eq = len(equalities)
+        # Affine constraints (`affine.index`) get their rows (a'p + b, a'd) from arrays, not from SymPy.
+        self.affine = affine
+        skip = set() if affine is None else {1 + i for i in affine.index.tolist()}
+        self._symbolic = [k for k in range(len(self.exprs)) if k not in skip]
 
     @cached_property
     def _coefficients(self):
@@ -108,9 +117,10 @@ class LineKernel:
         d = sympy.symbols(f"d:{n}", cls=sympy.Dummy)
         line = {x: p_i + t * d_i for x, p_i, d_i in zip(self.variables, p, d, strict=True)}
         variables = frozenset(self.variables)
-        degrees = [expansion_bounds(e, variables)[0] for e in self.exprs]
-        rows = [_taylor(e.xreplace(line), t, k) for e, k in zip(self.exprs, degrees, strict=True)]
-        width = max(len(row) for row in rows)
+        exprs = [self.exprs[k] for k in self._symbolic]
+        degrees = [expansion_bounds(e, variables)[0] for e in exprs]
+        rows = [_taylor(e.xreplace(line), t, k) for e, k in zip(exprs, degrees, strict=True)]
+        width = max(max(len(row) for row in rows), 1 if self.affine is None else 2)
         padded = [row + [sympy.Integer(0)] * (width - len(row)) for row in rows]
         return lambdify((*p, *d), padded)
 
@@ -132,7 +142,13 @@ class LineKernel:
         Lagrangian (see `penalty._augmented`).
         """
         n = len(self.variables)
-        rows = np.array(self._coefficients(*point(x, n), *point(d, n)), dtype=float)
+        x, d = point(x, n), point(d, n)
+        rows = self._coefficients(*x.tolist(), *d.tolist())
+        if self.affine is not None:
+            rows = self._with_affine(rows, x, d)
+        if len(rows) * len(rows[0]) <= SMALL:
+            return self._small(rows, M, lam, shift, offset)
+        rows = np.array(rows, dtype=float)
         f, c = rows[0], rows[1:]
         base = np.zeros(2 * f.size - 1)
         base[:f.size] = f
@@ -160,6 +176,67 @@ class LineKernel:
         coefs = base + M * (active @ squares[self.n_eq:])
         coefs.flags.writeable = False  # the record is immutable, like the optimizers' iterates
         return PiecewisePolynomial(tuple(breaks), tuple(coefs))
+
+
+    def _with_affine(self, symbolic: list[list[float]], x: np.ndarray, d: np.ndarray) -> list[list[float]]:
+        """All rows in order: the symbolic ones, and (a'x + b, a'd, 0, ...) for the affine constraints."""
+        rows: list[list[float] | None] = [None] * len(self.exprs)
+        for k, row in zip(self._symbolic, symbolic, strict=True):
+            rows[k] = row
+        zeros = [0.0] * (len(symbolic[0]) - 2)
+        at, slope = self.affine.values(x, constant_first=True).tolist(), self.affine.times(d).tolist()
+        for i, c0, c1 in zip(self.affine.index.tolist(), at, slope, strict=True):
+            rows[1 + i] = [c0, c1, *zeros]
+        return rows
+
+    def _small(self, rows: list[list[float]], M: float, lam: Sequence[float], shift: Sequence[float],
+               offset: float) -> PiecewisePolynomial:
+        """`__call__` for a few constraints, on plain floats: numpy's per-call cost would dominate."""
+        f, c, n_eq = rows[0], rows[1:], self.n_eq
+        base = [float(v) for v in f] + [0.0] * (len(f) - 1)
+        base[0] += offset
+        for j, s_j in enumerate(shift):
+            c[n_eq + j][0] += s_j  # the rows are fresh lists: ours to change
+        squares = [_square(row) for row in c]
+        for square in squares[:n_eq]:
+            base = [b + M * s for b, s in zip(base, square, strict=True)]
+        for lam_i, row in zip(lam, c[:n_eq] if len(lam) else (), strict=True):
+            for k, v in enumerate(row):
+                base[k] += lam_i * v
+        g = c[n_eq:]
+        if not g:
+            return PiecewisePolynomial((0.0,), (tuple(base),))
+        breaks = sorted({0.0}.union(*(_positive_roots(row) for row in g)))
+        probes = [0.5 * (a + b) for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
+        probes.append(breaks[-1] + max(1.0, 0.5 * breaks[-1]))
+        pieces = []
+        for t in probes:
+            piece = base
+            for row, square in zip(g, squares[n_eq:], strict=True):
+                if _horner(row, t) > 0.0:
+                    piece = [a + M * b for a, b in zip(piece, square, strict=True)]
+            pieces.append(tuple(piece))  # immutable as it is: no array to freeze
+        return PiecewisePolynomial(tuple(breaks), tuple(pieces))
+
+
+SMALL = 48  # (1 + constraints) x coefficient width up to which plain floats beat numpy
+
+
+def _square(c: list[float]) -> list[float]:
+    """The coefficients of c(t)^2, lowest first, 2 len(c) - 1 of them."""
+    out = [0.0] * (2 * len(c) - 1)
+    for i, a in enumerate(c):
+        if a:
+            for j, b in enumerate(c):
+                out[i + j] += a * b
+    return out
+
+
+def _horner(c: list[float], t: float) -> float:
+    value = 0.0
+    for a in reversed(c):
+        value = value * t + a
+    return value
 
 
 def _taylor(phi: sympy.Expr, t: sympy.Symbol, degree: int) -> list[sympy.Expr]:

@@ -163,7 +163,7 @@ def log_barrier(problem: Problem, x0, *, method: str = "newton", line_search: st
     multipliers of order one.
     """
     x = check_options(problem, x0, method=method, C=C, epsilon=epsilon, max_outer=max_outer,
-                      weight0=("t0", t0))
+                      weight0=("t0", t0), max_iter=max_iter)
     if not problem.inequalities:
         raise ProblemError("the barrier method needs an inequality constraint; use outer='penalty' or "
                            "outer='multipliers' for equalities alone")

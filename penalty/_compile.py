@@ -129,7 +129,30 @@ def lambdify(args: Sequence[sympy.Symbol], expr: Any) -> Callable[..., Any]:
     # Common subexpressions pay off in a Hessian or a line's Taylor coefficients; in a long list of
     # sparse entries they are rare, and SymPy's search for them grows faster than the list.
     small = not isinstance(renamed, list) or len(renamed) <= MAX_CSE_ENTRIES
+    if len(safe) > MAX_LAMBDIFY_ARGS:
+        return _generated(safe, renamed, cse=small)
     return sympy.lambdify(safe, renamed, modules="numpy", printer=_printer(), cse=small, dummify=False)
+
+
+MAX_LAMBDIFY_ARGS = 64  # past it sympy.lambdify's sort of its arguments (by SymPy's sort key) dominates
+
+
+def _generated(args: Sequence[sympy.Symbol], expr: Any, *, cse: bool) -> Callable[..., Any]:
+    """What ``sympy.lambdify`` makes, written directly: the printer's code in a ``def``.
+
+    The arguments are already safe names (``_0, _1, ...``), so none of lambdify's argument
+    preprocessing is needed; the code comes from the same printer, so it computes the same numbers.
+    """
+    printer = _printer(qualified=True)
+    lines = []
+    if cse:
+        replacements, expr = sympy.cse(expr, list=False)
+        lines = [f"    {printer.doprint(name)} = {printer.doprint(value)}" for name, value in replacements]
+    body = "\n".join([*lines, f"    return {printer.doprint(expr)}"])
+    code = f"def _generated({', '.join(map(str, args))}):\n{body}\n"
+    namespace: dict[str, Any] = {"numpy": np}
+    exec(compile(code, "<optviz compiled>", "exec"), namespace)  # SymPy's printed code, as lambdify runs it
+    return namespace["_generated"]
 
 
 def check_weight(M: float) -> float:

@@ -11,6 +11,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.core.relational import Relational
 
+from ._affine import affine_coefficients
 from ._compile import gradient, printable
 from ._grammar import (
     CONSTANTS,
@@ -56,9 +57,11 @@ def read_problem(objective: Any, constraints: Any = (), variables: Any = None) -
     else:
         symbols = tuple(given.values())
     _check(f, symbols, _label("objective", objective))
+    index = {x: j for j, x in enumerate(symbols)}
     for label, kind, expr in labelled:
         _check_constraint(label, kind, expr)
-        _check(expr, symbols, label)
+        if affine_coefficients(expr, index) is None:  # an affine one (a bound, say) is smooth and real
+            _check(expr, symbols, label)
     if not labelled and not f.free_symbols:
         raise ProblemError(f"{_label('objective', objective)}: constant, and there are no constraints; "
                            "nothing to minimize")

@@ -90,7 +90,7 @@ def method_of_multipliers(problem: Problem, x0, *, method: str = "gd", line_sear
     Bertsekas' (1982, sec. 2.2.5; Nocedal & Wright, Framework 17.3 uses a similar test).
     """
     x = check_options(problem, x0, method=method, C=C, epsilon=epsilon, max_outer=max_outer,
-                      weight0=("M0", M0))
+                      weight0=("M0", M0), max_iter=max_iter)
     if not (isinstance(shrink, int | float) and 0 < shrink < 1):
         raise ValueError(f"shrink must be a number between 0 and 1, got {shrink!r}")
     if line_search is None:

@@ -13,6 +13,7 @@ from numpy.typing import ArrayLike
 
 from optimizers import guarded_array
 
+from ._affine import Affine, split_affine
 from ._along import LineKernel, has_line_pieces
 from ._compile import Compiled, PositivePart, broadcasting, check_weight, gradient, lambdify, point, sparse
 from ._grammar import ProblemError
@@ -50,10 +51,12 @@ class Problem:
     -----
     Limits, each refused with a one-line `ProblemError`: at most 1000 variables and 2000 constraints;
     text of at most 1000 characters, nesting and exponents as `parse_expression` says; numbers within
-    float range. Building costs about linear time in the size of the expressions (a few seconds for
-    a thousand constraints). Polynomial problems of degree at most 16 (and at most 2000 monomials
-    once expanded, judged without expanding) get exact line polynomials; any other accepted input
-    uses the iterative exact line search instead.
+    float range. Building costs about linear time in the size of the expressions; from 32 affine
+    constraints on (bounds, and linear constraints written as sums of number * variable) these are
+    one sparse coefficient table, not compiled code: a thousand build in well under a second.
+    Polynomial problems of degree at most 16 (and at most 2000 monomials once expanded, judged
+    without expanding) get exact line polynomials; any other accepted input uses the iterative
+    exact line search instead.
 
     Text is never evaluated: it is parsed by `ast` and only numbers, variable names, ``pi``, ``E``,
     ``+ - * / ** ^``, parentheses and calls of known functions (``sin``, ``exp``, ``sqrt``, ...) are
@@ -190,12 +193,26 @@ class Problem:
             return Compiled(f.fun, f.grad, f.hess, f.surface, along)
         n, n_eq = self.n, len(self._equalities)
         value, gradient_kernel = self._penalized_kernels
+        affine = self._split[0]
 
         def fun(x: ArrayLike) -> float:
-            return float(value(*point(x, n), M))
+            x = point(x, n)
+            if affine is None:
+                return float(value(*x, M))
+            w = _weights_of(affine, x, n_eq)
+            return float(value(*x, M)) + M * float(w @ w)
 
         def grad(x: ArrayLike) -> np.ndarray:
-            return np.array(gradient_kernel(*point(x, n), M), dtype=float)
+            x = point(x, n)
+            g = np.array(gradient_kernel(*x, M), dtype=float)
+            if affine is not None:
+                g += (2.0 * M) * affine.transposed_times(_weights_of(affine, x, n_eq))
+            return g
+
+        def surface(*coords: ArrayLike) -> np.ndarray:
+            # The affine constraints are arrays in fun and grad; on grids the whole F is compiled, once.
+            kernel = value if affine is None else self._penalized_value
+            return broadcasting(kernel, n, M)(*coords)
 
         def hess(x: ArrayLike) -> np.ndarray:
             # Its parts are compiled at the first call: a first-order method never pays for them.
@@ -206,7 +223,23 @@ class Problem:
             active[n_eq:] = c[n_eq:] > 0.0  # the generalized Hessian of max(0, g)^2: 0 at g = 0
             return f.hess(x) + (2.0 * M) * ((J.T * active) @ J + self._curvature(x, w))
 
-        return Compiled(fun, grad, hess, broadcasting(value, n, M), along)
+        return Compiled(fun, grad, hess, surface, along)
+
+    @cached_property
+    def _penalized_value(self) -> Callable[..., Any]:
+        """F(x, M) with every constraint symbolic: for grids only."""
+        return lambdify((*self._variables, self.M), self._objective + self.M * self._symbolic_penalty)
+
+    @property
+    def _symbolic_penalty(self) -> sympy.Expr:
+        n_eq = len(self._equalities)
+        weights = (c if i < n_eq else PositivePart(c) for i, c in enumerate(self._constraints))
+        return sympy.Add(*(w**2 for w in weights))
+
+    @cached_property
+    def _split(self) -> tuple[Affine | None, list[int]]:
+        """The affine constraints as arrays, and the indices of the others (compiled from SymPy)."""
+        return split_affine(self._constraints, self._index)
 
     @cached_property
     def _penalized_kernels(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
@@ -218,13 +251,15 @@ class Problem:
         x, M = self._variables, self.M
         terms = [[first] for first in self._objective_gradient]
         n_eq = len(self._equalities)
-        weights = [c if i < n_eq else PositivePart(c) for i, c in enumerate(self._constraints)]
-        for c, w in zip(self._constraints, weights, strict=True):
+        general = self._split[1]
+        weights = [c if i < n_eq else PositivePart(c) for i, c in
+                   ((i, self._constraints[i]) for i in general)]
+        for c, w in zip((self._constraints[i] for i in general), weights, strict=True):
             used = self._uses(c)
             for x_j, dc in zip(used, gradient(c, used), strict=True):
                 terms[self._index[x_j]].append(2 * M * w * dc)
         F = self._objective + M * sympy.Add(*(w**2 for w in weights))
-        _ = self._constraints_kernel  # for the records' violation, compiled here too, once
+        _ = self._general_kernel  # for the records' violation, compiled here too, once
         return lambdify((*x, M), F), lambdify((*x, M), [sympy.Add(*t) for t in terms])
 
     @cached_property
@@ -312,11 +347,18 @@ class Problem:
     @cached_property
     def _constraint_jacobian(self) -> Callable[[np.ndarray], np.ndarray]:
         """x -> the (m, n) Jacobian of (h, g), compiled from its non-zero entries only."""
-        index = self._index
-        entries = [((i, index[x]), derivative) for i, c in enumerate(self._constraints)
+        index, (affine, general) = self._index, self._split
+        entries = [((i, index[x]), derivative) for i, c in ((i, self._constraints[i]) for i in general)
                    for x, derivative in zip(self._uses(c), gradient(c, self._uses(c)), strict=True)]
         matrix = sparse(self._variables, entries, (len(self._constraints), self.n))
-        return lambda x: matrix(*x)
+
+        def jacobian(x: np.ndarray) -> np.ndarray:
+            J = matrix(*x)
+            if affine is not None:
+                affine.fill_jacobian(J)
+            return J
+
+        return jacobian
 
     @cached_property
     def _curvature(self) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
@@ -324,7 +366,8 @@ class Problem:
         x, n = self._variables, self.n
         owners, entries = [], []
         index = self._index
-        for i, c in enumerate(self._constraints):
+        for i in self._split[1]:  # an affine constraint has no curvature
+            c = self._constraints[i]
             used = self._uses(c)
             for a, first in enumerate(gradient(c, used)):
                 for x_k, second in zip(used[a:], gradient(first, used[a:]), strict=True):
@@ -386,7 +429,17 @@ class Problem:
         """(h, g) at a point, one float array (empty without constraints)."""
         if not self._constraints:
             return np.zeros(0)
-        return np.array(self._constraints_kernel(*x), dtype=float)
+        affine, general = self._split
+        out = np.empty(len(self._constraints))
+        if general:
+            out[general] = self._general_kernel(*x)
+        if affine is not None:
+            out[affine.index] = affine.values(x)
+        return out
+
+    @cached_property
+    def _general_kernel(self) -> Callable[..., Any]:
+        return lambdify(self._variables, [self._constraints[i] for i in self._split[1]])
 
     @cached_property
     def _constraints_kernel(self) -> Callable[..., Any]:
@@ -396,7 +449,8 @@ class Problem:
     def _penalized_line(self) -> LineKernel | None:
         if not has_line_pieces((self._objective, *self._constraints), self._variables):
             return None
-        return LineKernel(self._variables, self._objective, self._equalities, self._inequalities)
+        return LineKernel(self._variables, self._objective, self._equalities, self._inequalities,
+                          self._split[0])
 
 
 def _alpha(values: np.ndarray, n_eq: int) -> float:
@@ -410,6 +464,12 @@ def _weights(values: np.ndarray, n_eq: int) -> np.ndarray:
     w = values.copy()
     np.maximum(w[n_eq:], 0.0, out=w[n_eq:])
     return w
+
+
+def _weights_of(affine: Affine, x: np.ndarray, n_eq: int) -> np.ndarray:
+    """The affine block's part of (h, max(0, g))."""
+    c = affine.values(x)
+    return np.where(affine.index < n_eq, c, np.maximum(c, 0.0))
 
 
 def _number(value: float) -> sympy.Expr:

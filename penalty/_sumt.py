@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Generator
 from dataclasses import dataclass
 from functools import partial
@@ -24,12 +23,10 @@ from optimizers import (
 from optimizers._stream import frozen_array
 
 from ._history import OuterStep, outer_step, penalty_estimates
+from ._options import check_options
 from ._problem import Problem
 
 __all__ = ["PenaltyIterate", "PenaltyResult", "exterior_penalty"]
-
-METHODS = ("gd", "newton", "cg")
-
 
 @dataclass(frozen=True, kw_only=True)
 class PenaltyIterate(Iterate):
@@ -140,20 +137,8 @@ def exterior_penalty(problem: Problem, x0, *, method: str = "gd", line_search: s
     within 1e-6 ask for ``epsilon=1e-8`` and an inner solver that copes with the ill-conditioning
     of large M: ``method="newton", tol=1e-9, max_iter=100``.
     """
-    x = np.array(x0, dtype=float)
-    if x.shape != (problem.n,):
-        names = ", ".join(map(str, problem.variables))
-        raise ValueError(f"x0 must have {problem.n} numbers ({names}), got {list(np.ravel(x0))!r}")
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
-    if not (math.isfinite(M0) and M0 > 0):
-        raise ValueError(f"M0 must be a positive number, got {M0!r}")
-    if not (math.isfinite(C) and C > 1):
-        raise ValueError(f"C must be a number greater than 1, got {C!r}")
-    if not (math.isfinite(epsilon) and epsilon > 0):
-        raise ValueError(f"epsilon must be a positive number, got {epsilon!r}")
-    if not (isinstance(max_outer, int) and max_outer >= 1):
-        raise ValueError(f"max_outer must be a positive integer, got {max_outer!r}")
+    x = check_options(problem, x0, method=method, C=C, epsilon=epsilon, max_outer=max_outer,
+                      weight0=("M0", M0), max_iter=max_iter)
     options = dict(line_search=line_search, step=step, tol=tol, max_iter=max_iter)
     _inner(problem.penalized_function(M0), method, x, options)  # validate options now, not at next()
     return _sumt(problem, x, method, options, M0, C, epsilon, max_outer)
@@ -224,6 +209,8 @@ def _final_status(problem: Problem, x: np.ndarray, inner: Status, tol: float) ->
     hit its step limit at a point that is a KKT point to `tol` all the same: `Problem.optimality`
     decides, without M.
     """
+    if inner == Status.PLATEAU:  # flat to rounding, so its tiny gradient says nothing: no minimizer
+        return inner
     if inner == Status.CONVERGED or problem.optimality(x) < tol:
         return Status.CONVERGED
     return inner

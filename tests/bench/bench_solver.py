@@ -54,6 +54,24 @@ def compiled_iterations(problem: Problem, M: float, x0, iterations: int, repeats
     return times, x
 
 
+def build_time(objective: str | sympy.Expr, constraints: list[str], n: int) -> float:
+    """Problem() + compile of F, grad F and the line polynomials (what a first solve needs), seconds."""
+    start = time.perf_counter()
+    problem = Problem(objective, constraints)
+    F = problem.penalized_function(1.0)
+    F.fun(np.zeros(n)), F.grad(np.zeros(n))
+    if F.along is not None:
+        F.along(np.zeros(n), np.ones(n))
+    return time.perf_counter() - start
+
+
+def build_rows() -> list[tuple[str, float]]:
+    x = sympy.symbols("x1:101", real=True)
+    squares = sympy.Add(*[(xi - i) ** 2 for i, xi in enumerate(x, 1)])  # past the 1000-character text limit
+    return [(f"{m} constraints x_i >= i", build_time("x1", [f"x{i} >= {i}" for i in range(1, m + 1)], m))
+            for m in (100, 200, 1000)] + [("100 variables, sum of squares", build_time(squares, [], 100))]
+
+
 def main() -> None:
     cold = time.perf_counter()  # the first problem of a process also pays SymPy's first-call set-up
     Problem("x1", ["x1 >= 0"]).penalized_function(1.0).along(np.zeros(1), np.ones(1))
@@ -83,6 +101,8 @@ def main() -> None:
     print(f"problem build + compile: {build * 1e3:.1f} ms "
           f"(once per problem; parse and checks {parse * 1e3:.1f} ms;"
           f" a first, one-variable problem in a fresh process: {cold * 1e3:.1f} ms)")
+    for label, seconds in build_rows():
+        print(f"build + compile, {label}: {seconds * 1e3:.0f} ms")
     print(f"{'M':>6} | {'seed (SymPy) ms/iter':>20} | {'optviz us/iter':>14} | {'speed-up':>9}")
     for M, seed, ours in rows:
         print(f"{M:>6g} | {seed * 1e3:>20.2f} | {ours * 1e6:>14.1f} | {seed / ours:>8.0f}x")

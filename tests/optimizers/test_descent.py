@@ -146,3 +146,12 @@ def test_already_optimal_start_yields_one_iterate():
     x_star = np.linalg.solve(A, b)
     iterates = list(gradient_descent(f, g, x_star))
     assert len(iterates) == 1
+
+
+def test_the_consumer_keeps_its_own_floating_point_settings_between_steps():
+    # The descent ignores numeric warnings while it computes a step, never while the consumer runs.
+    fun = lambda x: float(x @ x)  # noqa: E731
+    grad = lambda x: 2.0 * x  # noqa: E731
+    with np.errstate(all="raise"):
+        for _ in gradient_descent(fun, grad, [1.0, 2.0], line_search="armijo", max_iter=3):
+            assert np.geterr()["over"] == "raise"

@@ -187,3 +187,20 @@ def test_fixed_rejects_bad_steps(bad):
 def test_unknown_line_search_names_the_choices():
     with pytest.raises(ValueError, match="'exact', 'armijo', 'fixed'"):
         resolve_line_search("wolfe", 1.0)
+
+
+def test_exact_search_finds_a_narrow_valley_between_growing_trial_steps():
+    # phi of (exp(x1) - 1)^2 + (exp(x2) - 2)^2 from (2, 4) along -grad: phi' < 0 at the trial steps
+    # 3.4e-4 and 1.4e-3, but a valley (phi' > 0 on about (6.2e-4, 8.4e-4)) lies between them; the
+    # first local minimizer is there, not at t = 0.0212 (x2 = -117.7, a plateau).
+    x = np.array([2.0, 4.0])
+    e = np.exp(x)
+    d = -2.0 * (e - [1.0, 2.0]) * e
+    phi = lambda t: float(np.sum((np.exp(x + t * d) - [1.0, 2.0]) ** 2))  # noqa: E731
+    dphi = lambda t: float((2.0 * (np.exp(x + t * d) - [1.0, 2.0]) * np.exp(x + t * d)) @ d)  # noqa: E731
+    found = exact(Line(phi, dphi, phi(0.0), dphi(0.0)), 1.0)
+    assert found.status == Status.CONVERGED
+    assert 6.0e-4 < found.t < 8.4e-4 and found.phi < phi(0.0)
+    assert abs(dphi(found.t)) < 1e-6 * abs(dphi(0.0))
+    ts = np.linspace(0.0, found.t, 200)
+    assert np.all(np.diff([phi(t) for t in ts]) < 1e-9)  # phi falls all the way: the first minimizer

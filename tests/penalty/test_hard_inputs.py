@@ -68,6 +68,27 @@ def test_exponential_residuals_reach_the_minimizer_not_a_plateau(method, x0):
 
 
 @pytest.mark.parametrize("method", METHODS)
+def test_two_exponential_residuals_reach_the_minimizer_past_a_narrow_valley(method):
+    # From (2, 4) the first steps of the bracket stepped over the narrow valley of x2 near ln 2, and
+    # the search stopped at x2 = -117.66, where the gradient is 3e-51, reported as converged.
+    problem = Problem("(exp(x1) - 1)^2 + (exp(x2) - 2)^2")
+    result = solve(problem, [2.0, 4.0], method=method, tol=1e-8, max_iter=200)
+    assert result.success, result.message
+    np.testing.assert_allclose(result.x, [0.0, math.log(2)], atol=1e-8)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("outer", ["penalty", "multipliers"])
+def test_a_start_on_the_far_plateau_is_no_minimizer(method, outer):
+    # The gradient there (3e-51) meets any tolerance, but f does not change over a unit step.
+    problem = Problem("(exp(x1) - 1)^2 + (exp(x2) - 2)^2")
+    result = solve(problem, [0.0, -117.66], method=method, outer=outer)
+    assert not result.success and result.x[1] < -100.0
+    if outer == "penalty":
+        assert result.status == Status.PLATEAU, result.message
+
+
+@pytest.mark.parametrize("method", METHODS)
 def test_a_plateau_is_no_minimizer(method):
     # exp(-x1) decreases to 0 and its slope underflows: there is nothing to converge to.
     result = solve(Problem("exp(-x1)"), [0.0], method=method)
@@ -139,6 +160,52 @@ def test_build_cost_grows_about_linearly_with_constraints():
     # 200 constraints took 3.3 s and 1,000 took 48 s (x 15 for x 5). As a ratio, not an absolute time.
     small, large = _build_time(40), _build_time(200)
     assert large / small < 10.0
+
+
+def _text_bounds_build_time(m: int) -> float:
+    start = time.perf_counter()
+    problem = Problem("x1", [f"x{i} >= {i}" for i in range(1, m + 1)])
+    F = problem.penalized_function(1.0)
+    F.fun(np.zeros(m)), F.grad(np.zeros(m)), F.along(np.zeros(m), np.ones(m))
+    return time.perf_counter() - start
+
+
+def test_affine_constraints_build_in_linear_time():
+    # The 1,000 constraints x_i >= i (48 s once): arrays, not SymPy code, for affine ones.
+    _text_bounds_build_time(10)
+    assert _text_bounds_build_time(1000) < 10.0 * _text_bounds_build_time(100) + 0.5
+
+
+def test_affine_constraints_as_arrays_agree_with_their_symbolic_form(monkeypatch):
+    # Mixed: affine constraints (arrays) and curved ones (SymPy); gradient = central differences,
+    # Jacobian and values = the formulas, and a bound-constrained QP = scipy.
+    from penalty import _affine
+
+    monkeypatch.setattr(_affine, "MIN_ARRAY_CONSTRAINTS", 1)  # arrays even for these few
+    optimize = pytest.importorskip("scipy.optimize")
+    problem = Problem("(x1 - 3)^2 + 2*(x2 + 1)^2 + x1*x3 + x3^2",
+                      ["x1 + 2*x2 - x3 = 1", "x2 >= -0.5", "x1 <= 2", "x1^2 + x3^2 <= 5"])
+    assert problem._split[0] is not None and problem._split[1] == [3]
+    F = problem.penalized_function(7.0)
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        x = rng.normal(size=3) * 2
+        h = 1e-6
+        numeric = [(F.fun(x + h * e) - F.fun(x - h * e)) / (2 * h) for e in np.eye(3)]
+        np.testing.assert_allclose(F.grad(x), numeric, rtol=1e-6, atol=1e-6)
+        hx, gx = problem.constraint_values(x)
+        np.testing.assert_allclose(hx, [x[0] + 2 * x[1] - x[2] - 1])
+        np.testing.assert_allclose(gx, [-0.5 - x[1], x[0] - 2, x[0] ** 2 + x[2] ** 2 - 5])
+        X1, X2, X3 = (np.full((2, 2), v) for v in x)
+        np.testing.assert_allclose(F.surface(X1, X2, X3), F.fun(x), rtol=1e-12)
+    qp = Problem("(x1 - 3)^2 + 2*(x2 + 1)^2 + x1*x2", ["x1 <= 2", "x2 >= -0.5", "x1 + x2 >= 0"])
+    assert qp._split[0] is not None
+    np.testing.assert_allclose(qp._constraint_jacobian(np.zeros(2)), [[1, 0], [0, -1], [-1, -1]])
+    result = solve(qp, [0.0, 0.0], method="newton", tol=1e-9, epsilon=1e-10, max_iter=100)
+    oracle = optimize.minimize(lambda v: (v[0] - 3) ** 2 + 2 * (v[1] + 1) ** 2 + v[0] * v[1], [0.0, 0.0],
+                               bounds=[(None, 2), (-0.5, None)],
+                               constraints=[{"type": "ineq", "fun": lambda v: v[0] + v[1]}])
+    np.testing.assert_allclose(result.x, oracle.x, atol=1e-5)
 
 
 def test_many_bound_constraints_solve_to_the_bounds():

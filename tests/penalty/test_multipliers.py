@@ -178,7 +178,7 @@ def test_diverging_inner_run_is_a_status_not_a_success():
 @pytest.mark.parametrize(
     "options, message",
     [
-        ({"x0": [1.0]}, "x0 must have 2"),
+        ({"x0": [1.0]}, "x0 has 1 number, the problem has 2 variables"),
         ({"method": "bfgs"}, "method"),
         ({"C": 1.0}, "C must be"),
         ({"M0": 0.0}, "M0"),
@@ -187,6 +187,10 @@ def test_diverging_inner_run_is_a_status_not_a_success():
         ({"max_outer": 0}, "max_outer"),
         ({"line_search": "wolfe"}, "line_search"),
         ({"outer": "sqp"}, "outer must be one of penalty, multipliers, barrier"),
+        ({"M0": True}, "^M0 must be a number, got True$"),
+        ({"max_iter": True}, "^max_iter must be a non-negative integer, got True$"),
+        ({"outer": "barrier", "t0": True, "x0": [1.0, 2.0]}, "^t0 must be a number, got True$"),
+        ({"outer": "barrier", "x0": [1.0]}, "^x0 has 1 number, the problem has 2 variables \\(x1, x2\\)$"),
     ],
 )
 def test_bad_options_raise_at_the_call(options, message):

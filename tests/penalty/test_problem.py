@@ -431,3 +431,21 @@ def test_latex_content():
     assert Problem("x1^2").latex() == "x_{1}^{2}"
     with pytest.raises(ValueError, match="which must be"):
         p.latex("gradient")
+
+
+def test_line_kernel_on_plain_floats_equals_its_numpy_path(monkeypatch):
+    # Few constraints take the plain-float path; forcing the numpy one must give the same pieces.
+    from penalty import _along
+
+    problem = Problem("(x1 - 2)^4 + x1*x2 + x2^2", ["x1^2 + x2 = 1", "x2 >= 0.5", "x1 - x2 <= 0.3"])
+    rng = np.random.default_rng(7)
+    for _ in range(5):
+        x, d = rng.normal(size=2), rng.normal(size=2)
+        line = problem._penalized_line
+        small = line(x, d, 10.0, lam=[0.7], shift=[0.1, -0.2], offset=0.5)
+        monkeypatch.setattr(_along, "SMALL", 0)
+        large = line(x, d, 10.0, lam=[0.7], shift=[0.1, -0.2], offset=0.5)
+        monkeypatch.setattr(_along, "SMALL", 48)
+        np.testing.assert_allclose(small.breaks, large.breaks, rtol=1e-12)
+        for a, b in zip(small.coefs, large.coefs, strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)

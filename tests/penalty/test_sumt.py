@@ -169,7 +169,7 @@ def test_unconstrained_problem_is_plain_minimization():
 @pytest.mark.parametrize(
     "options, message",
     [
-        ({"x0": [1.0]}, "x0 must have 2 numbers"),
+        ({"x0": [1.0]}, "x0 has 1 number, the problem has 2 variables \\(x1, x2\\)"),
         ({"method": "bfgs"}, "method"),
         ({"C": 1.0}, "C must be"),
         ({"M0": -1.0}, "M0"),
@@ -177,6 +177,15 @@ def test_unconstrained_problem_is_plain_minimization():
         ({"line_search": "wolfe"}, "line_search"),
         ({"max_outer": 0}, "max_outer"),
         ({"tol": math.nan}, "tol"),
+        ({"M0": True}, "^M0 must be a number, got True$"),
+        ({"max_iter": True}, "^max_iter must be a non-negative integer, got True$"),
+        ({"C": True}, "^C must be a number, got True$"),
+        ({"tol": True}, "^tol must be a positive number, got True$"),
+        ({"x0": [True, 1.0]}, "^x0 must be a list of 2 numbers \\(x1, x2\\)"),
+        ({"x0": ["1", 1.0]}, "^x0 must be a list of 2 numbers \\(x1, x2\\)"),
+        ({"x0": [math.nan, 1.0]}, "^x0 must be finite numbers, got \\[nan, 1.0\\]$"),
+        ({"x0": [[1.0], [2.0]]}, "^x0 must be a flat list of 2 numbers \\(x1, x2\\), got shape \\(2, 1\\)$"),
+        ({"x0": 1.0}, "^x0 must be a list of 2 numbers \\(x1, x2\\), got 1.0$"),
     ],
 )
 def test_bad_options_raise_at_the_call(seed, options, message):
