@@ -46,8 +46,10 @@ def surface_layers(ax3d: Any, ax2d: Any, scene: Any, key: int, *, norm: Normaliz
         # Quantile levels show the valley's shape even where a steep wall spans most colours.
         q = np.unique(np.quantile(finite, np.linspace(0.03, 0.97, 14)))
         if q.size:
+            # solid always (matplotlib dashes negative levels of one-colour contours), so that no
+            # contour looks like a dashed constraint curve
             artists.append(ax2d.contour(X, Y, Zc, levels=q, colors="white", linewidths=0.06 * fs,
-                                        alpha=0.7, zorder=1))
+                                        linestyles="solid", alpha=0.7, zorder=1))
     return artists
 
 
@@ -78,10 +80,14 @@ def constraint_layers(ax: Any, scene: Any, font: float) -> tuple[Any, list[Any]]
                                           linestyles="--", zorder=4))
         ax.contour(X, Y, np.ma.masked_where(~feasible, h), levels=[0.0], colors="black",
                    linewidths=0.3 * fs, zorder=4)
-    if sc.equalities:
-        handles.append(Line2D([], [], color="black", ls="--", lw=0.1 * fs, label="h = 0"))
+    if sc.equalities:  # as drawn: thick where feasible, dashed where not
+        if sc.inequalities:
+            handles.append(Line2D([], [], color="black", lw=0.3 * fs, label="h = 0, g ≤ 0"))
+            handles.append(Line2D([], [], color="black", ls="--", lw=0.1 * fs, label="h = 0, g > 0"))
+        else:
+            handles.append(Line2D([], [], color="black", lw=0.3 * fs, label="h = 0"))
     if handles:
-        ax.legend(handles=handles, loc="lower left", fontsize=0.7 * fs, framealpha=0.85,
+        ax.legend(handles=handles, loc="lower left", fontsize=0.75 * fs, framealpha=0.85,
                   handlelength=1.5, borderpad=0.3)
     return feasible_shading, equality_curves
 
