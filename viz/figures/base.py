@@ -54,6 +54,12 @@ def font_size(style: Style) -> float:
 
 
 
+def _longest_tick(axis: Any) -> int:
+    """Characters of the axis' longest tick label, for its current limits."""
+    locs = axis.get_major_locator().tick_values(*axis.get_view_interval())
+    return max((len(t) for t in axis.get_major_formatter().format_ticks(locs)), default=0)
+
+
 class CachedFigure:
     """Base of the figures: size, font, pixel background, `render`, `close`.
 
@@ -102,17 +108,22 @@ class CachedFigure:
         ax.set(xlim=(x0, x1), ylim=(y0, y1), zlim=sc.zlim)
         # mplot3d adds fixed offsets in points (21 to axis names, 8 to tick labels): the pads
         # here make the whole distance scale with the font, so every size looks alike.
-        scale = fs / BASE_POINTS["lecture"]
-        name_pad, z_pad = (21 + 1.4 * fs) * scale - 21, (21 + 0.3 * fs) * scale - 21
-        ax.set_xlabel(names[0], fontsize=fs, labelpad=name_pad)
-        ax.set_ylabel(names[1], fontsize=fs, labelpad=name_pad)
-        ax.set_zlabel(zlabel, fontsize=fs, labelpad=z_pad)
-        ax.tick_params(labelsize=0.75 * fs, pad=8 * scale - 8)
         # No tick at the ends of the floor's axes: where the x and y axes meet, their end labels
-        # would overlap each other or the axis names.
+        # would overlap each other or the axis names. The names sit beyond the tick labels, the
+        # longer those, the further.
+        scale = fs / BASE_POINTS["lecture"]
+
+        def pad(extra: float) -> float:
+            return (21 + extra * fs) * scale - 21
+
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_locator(MaxNLocator(tick_bins(sc.style), prune="both"))
         ax.zaxis.set_major_locator(MaxNLocator(tick_bins(sc.style)))
+        for axis, name in zip((ax.xaxis, ax.yaxis), names, strict=True):
+            axis.set_label_text(name, fontsize=fs)
+            axis.labelpad = pad(0.6 + 0.35 * _longest_tick(axis))
+        ax.set_zlabel(zlabel, fontsize=fs, labelpad=pad(0.3))
+        ax.tick_params(labelsize=0.75 * fs, pad=8 * scale - 8)
         ax.view_init(elev=sc.style.elev, azim=sc.style.azim)
         return ax
 

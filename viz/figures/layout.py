@@ -14,7 +14,7 @@ POINT_COLOR = "#ff7f0e"
 F_COLOR, OBJ_COLOR, GRAD_COLOR, VIOL_COLOR = "#1f77b4", "#2ca02c", "#9467bd", "#d62728"
 # Panel rectangles in figure fractions (left, bottom, width, height): fixed, no layout engine,
 # so nothing moves between frames and nothing overlaps (the pixel cache relies on that).
-RECT_3D = (0.0, 0.04, 0.52, 0.84)
+RECT_3D = (0.0, 0.06, 0.52, 0.82)
 RECT_CONTOUR = (0.585, 0.43, 0.25, 0.45)
 RECT_PHI = (0.885, 0.5, 0.1, 0.27)
 RECT_VALUES = (0.575, 0.225, 0.335, 0.135)

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 from matplotlib.colors import to_rgb
+from matplotlib.patches import FancyBboxPatch
+from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from ..scenes.limits import log10, log_floor, value_limits
 from .axes import decade_axis, iterate_ticks
@@ -85,15 +87,31 @@ class RunsFigure(SceneFigure):
             mew=0.06 * fs, ms=_marker_size(r) * fs, zorder=Z_PATH))
         width = max(len(run.name) for run in sc.runs)
         self._name_width = width
-        size = 0.8 * fs
-        px = size * sc.style.dpi / 72
-        # one label box per run, stacked: the box is a line of text plus its padding (GlyphText)
-        step = (np.ceil(1.25 * px) + 2 * round(0.35 * px) + 1) * 72 / sc.style.dpi
+        self._label_stack(0.8 * fs)
+
+    def _label_stack(self, size: float) -> None:
+        """One label line per run, in its colour, stacked in one white box at the 3D panel's top
+        left (one box, not one each: five runs' boxes would reach down into the z ticks)."""
+        sc, ax, fig = self.scene, self.ax3d, self.figure
+        to_points = 72 / sc.style.dpi
+        px = size / to_points
+        line, pad = np.ceil(1.25 * px) * to_points, round(0.35 * px) * to_points
+        longest = max(len(self._run_label(r, int(i))) for r, run in enumerate(sc.runs)
+                      for i in np.unique(run.index))
+        probe = GlyphText(0, 0, "0" * longest, transform=fig.transFigure, fontsize=size, box=False)
+        probe.set_figure(fig)
+        width = probe.get_window_extent(fig.canvas.get_renderer()).width * to_points + 2 * pad
+        height = len(sc.runs) * line + 2 * pad
+        # in points from the labels' anchor, placed when drawn (the 3D panel settles its box then)
+        at_anchor = Affine2D().scale(fig.dpi / 72) + ScaledTranslation(0.02, 0.98, ax.transAxes)
+        box = FancyBboxPatch((0, -height), width, height, boxstyle=f"round,pad=0,rounding_size={0.6 * pad}",
+                             transform=at_anchor, fc=(1, 1, 1, 0.92), ec="0.6", lw=0.06 * size, zorder=5)
+        fig.add_artist(box)
         self.labels3d = []
         for r, run in enumerate(sc.runs):
             label = GlyphText(0.02, 0.98, transform=ax.transAxes, fontsize=size, color=text_color(run.color),
-                              offset=(0.0, -r * step), zorder=Z_LABEL)
-            ax.add_artist(label)
+                              offset=(pad, -pad - r * line), box=False, zorder=Z_LABEL)
+            fig.add_artist(label)
             self.labels3d.append(label)
 
     def _build_paths2d(self) -> None:

@@ -13,7 +13,9 @@ from .sampling import PHI_SAMPLES, PHI_SPAN
 from .scene import Scene, build_scene
 from .trace import Trace, collect
 
-__all__ = ["DEFAULT_CMAP", "LOOKS", "PHI_SAMPLES", "PHI_SPAN", "RUN_COLORS", "Framing", "NetworkScene",
-           "Plane", "Run", "Scene", "Style", "Trace", "build_network_scene", "build_runs_scene", "build_scene",
-           "collect", "even_figsize", "filter_normalized_direction", "frame_positions", "pca_directions",
-           "surface_cells"]
+__all__ = [
+    "DEFAULT_CMAP", "LOOKS", "PHI_SAMPLES", "PHI_SPAN", "RUN_COLORS", "Framing", "NetworkScene", "Plane",
+    "Run",
+    "Scene", "Style", "Trace", "build_network_scene", "build_runs_scene", "build_scene", "collect",
+    "even_figsize", "filter_normalized_direction", "frame_positions", "pca_directions", "surface_cells",
+]
