@@ -74,3 +74,20 @@ def test_style_is_checked_by_the_constructor():
     with pytest.raises(ValueError, match="style must be one of 'lecture', 'paper'"):
         Animator(gradient_descent(f, lambda x: 2 * x, [1.0, 1.0], max_iter=2), lambda X, Y: X**2 + Y**2,
                  style="poster")
+
+
+def test_three_variables_draw_the_constraint_of_the_current_slice():
+    from matplotlib.contour import ContourSet
+
+    anim = built_animator("run_3_variables", ARGS)  # x1 + x2 + x3 = 1, sliced in (x1, x2)
+    view = anim.view
+    lines = []
+    for frame in (0, len(anim) - 1):
+        view.render(frame)
+        x3 = anim.trace.x[anim.iterate_of(frame), 2]
+        sets = [a for a in view._slice_artists if isinstance(a, ContourSet)]
+        vertices = np.vstack([p.vertices for c in sets for p in c.get_paths() if len(p.vertices)])
+        np.testing.assert_allclose(vertices.sum(axis=1), 1 - x3, atol=1e-6)  # x1 + x2 = 1 - x3 here
+        lines.append(1 - x3)
+    assert abs(lines[0] - lines[1]) > 1e-3  # the slice moved, and the line with it
+    view.close()

@@ -39,6 +39,7 @@ from .layout import (
     Z_POINT,
 )
 from .lines3d import add_line3d
+from .slices import slice_constraints
 from .title import figure_title, shrink_to
 
 __all__ = ["SceneFigure"]
@@ -67,8 +68,7 @@ class SceneFigure(CachedFigure):
         tr = scene.trace
         self._xy = tr.x[:, list(scene.coords)]
         self._x_axis = np.arange(len(tr))
-        # The value minimized is not the height of the surface drawn (a loss on a plane through
-        # parameter space, f drawn for a Lagrangian): the label then says both.
+        # The value minimized is not the surface drawn (a loss on a plane, f for L_A): label both.
         own = scene.heights[scene.m_index, np.arange(len(tr))]
         with np.errstate(invalid="ignore"):
             gap = np.abs(own - tr.fun) > 1e-9 * (1.0 + np.abs(tr.fun))
@@ -81,8 +81,7 @@ class SceneFigure(CachedFigure):
 
     @property
     def _penalized(self) -> bool:
-        """The run minimizes a penalty function F(x; M) of constraints (not f of an unconstrained
-        problem, which a penalty method runs at M = 1 with nothing to penalize)."""
+        """The run minimizes F(x; M) of constraints (not f alone, at M = 1 with nothing to penalize)."""
         sc = self.scene
         return sc.trace.is_penalty and bool(sc.equalities or sc.inequalities)
 
@@ -136,7 +135,10 @@ class SceneFigure(CachedFigure):
         ax.set_xlabel(sc.axis_names[0], fontsize=fs, labelpad=0.1 * fs)
         ax.set_ylabel(sc.axis_names[1], fontsize=fs, labelpad=0.1 * fs)
         ax.tick_params(labelsize=0.75 * fs)
+        before = set(ax.get_children())
         self.feasible_shading, self.equality_curves = constraint_layers(ax, sc, fs)
+        # with a moving slice, these make way for each slice's own (see `_set_surface`)
+        self._slice_artists = [a for a in ax.get_children() if a not in before and a is not ax.get_legend()]
         self.ax2d = ax
 
     def _build_paths2d(self) -> None:
@@ -282,6 +284,9 @@ class SceneFigure(CachedFigure):
             artist.remove()
         self._static_artists = surface_layers(self.ax3d, self.ax2d, self.scene, key, norm=self._norm,
                                               font=self._font)
+        if self.scene.slice_constraints:  # the constraints of this slice through the current point
+            self._slice_artists = slice_constraints(self.ax2d, self.scene, key, self._font,
+                                                    self._slice_artists)
         self._key = key
 
     def _label(self, i: int) -> str:
@@ -338,8 +343,7 @@ class SceneFigure(CachedFigure):
         return self._key, self._background_state(), bool(self.scene.style.turn)
 
     def _background_state(self) -> Any:
-        """What, beside the surface and camera, the pixel background shows (here: the faded path
-        of earlier weights M); the background is redrawn when it changes."""
+        """What else the background shows (the faded path of earlier weights M)."""
         return self._old_start
 
     def _hidden_in_background(self) -> list[Any]:
