@@ -27,6 +27,7 @@ from mpl_toolkits.mplot3d.art3d import Line3DCollection, Poly3DCollection
 
 from ..scenes import NetworkScene, surface_cells
 from ..scenes.limits import value_limits
+from .axes import iterate_ticks
 from .base import CachedFigure
 from .glyph_text import GlyphText
 from .lines3d import ProjectedLine3D
@@ -169,6 +170,7 @@ class NetworkFigure(CachedFigure):
         else:
             ax.set_ylim(*value_limits(loss, log=False))
         ax.set_xlabel(sc.step_name, fontsize=0.85 * fs, labelpad=0.05 * fs)
+        iterate_ticks(ax.xaxis, sc.style)
         ax.set_ylabel("training loss", fontsize=0.85 * fs)
         ax.tick_params(labelsize=0.75 * fs)
         ax.grid(True, lw=0.05 * fs, alpha=0.5)
