@@ -21,6 +21,7 @@ from typing import Any
 from demos._flags import (
     DPI,
     FPS,
+    LOOKS,
     SIZE,
     Parser,
     check_frames,
@@ -71,6 +72,8 @@ def parser(description: str | None = None, prog: str | None = None) -> argparse.
                       help=f"pixels per inch ({DPI[0]:g} to {DPI[1]:g})")
     look.add_argument("--size", nargs=2, type=number(*SIZE), metavar=("W", "H"), default=(12.8, 7.2),
                       help=f"figure size in inches ({SIZE[0]:g} to {SIZE[1]:g} each)")
+    look.add_argument("--style", choices=LOOKS, default="lecture",
+                      help="lecture: large text, few ticks, for a projector; paper: denser, for a page")
     look.add_argument("--frames", type=number(1, MAX_COUNT, integer=True), metavar="N",
                       help="at most N frames, spread over the whole run (first and last iterate "
                            "included); with --every K: the first N of every K-th iterate")
@@ -86,7 +89,8 @@ def parser(description: str | None = None, prog: str | None = None) -> argparse.
 
 def animator_options(args: argparse.Namespace) -> dict[str, Any]:
     """The `viz.Animator` keywords the shared flags set."""
-    return dict(figsize=tuple(args.size), dpi=args.dpi, frames=args.frames, every=args.every)
+    return dict(figsize=tuple(args.size), dpi=args.dpi, frames=args.frames, every=args.every,
+                style=args.style)
 
 
 def check(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:

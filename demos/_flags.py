@@ -18,13 +18,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-__all__ = ["DPI", "FPS", "MAX_GIF_BYTES", "MAX_PIXELS", "MAX_SIDE", "SIZE", "Parser", "check_frames",
+__all__ = ["DPI", "FPS", "LOOKS", "MAX_GIF_BYTES", "MAX_PIXELS", "MAX_SIDE", "SIZE", "Parser", "check_frames",
            "check_targets", "finite", "gif_memory_problem", "number", "shown"]
 
 EXIT_USAGE = 2
 DPI = (40.0, 1000.0)  # below 40 dpi the smallest labels fall under FreeType's one-pixel glyph size
 SIZE = (0.5, 100.0)  # inches, each side
 FPS = (0.1, 100.0)  # GIF durations are whole centiseconds: 100 fps is the fastest a GIF can say
+LOOKS = ("lecture", "paper")  # --style: viz.scenes.LOOKS (the flags layer imports no viz at parse time)
 MAX_SIDE = 8192  # pixels of either side of a frame
 MAX_PIXELS = 7680 * 4320  # 8K UHD: one RGBA frame is 130 MB already
 MAX_GIF_BYTES = 2_000_000_000  # a GIF's frames, held in memory as palette images until it is written

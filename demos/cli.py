@@ -313,6 +313,9 @@ def _surfaces(problem, outer: str | None) -> dict[str, Any]:
         return dict(surface=problem.objective_function.surface,
                     title=(f"f(x) = {problem.latex('objective')}"
                            r"\quad \mathrm{(the\ method\ of\ multipliers\ minimizes}\ L_A)"))
+    if not (problem.equality_functions or problem.inequality_functions):  # nothing to penalize: f itself
+        return dict(surface_of_M=lambda M: problem.penalized_function(M).surface,
+                    title=f"f(x) = {problem.latex('objective')}")
     return dict(surface_of_M=lambda M: problem.penalized_function(M).surface,
                 title=f"F(x; M) = {problem.latex()}")
 

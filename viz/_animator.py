@@ -84,6 +84,9 @@ class Animator:
     colors : sequence of str, optional
         One colour per run of a mapping (default: `viz.scenes.RUN_COLORS`, chosen to stand out on
         viridis).
+    style : {"lecture", "paper"}
+        The look: large text and few ticks for a projector (text at least 14 px high at
+        1280x720, scaling with `figsize` and `dpi`), or denser for a page or notebook.
 
     Attributes
     ----------
@@ -140,6 +143,7 @@ class Animator:
         cmap: str = "viridis",
         alpha: float = 0.75,
         colors: Sequence[str] | None = None,
+        style: str = "lecture",
     ):
         if surface is None and surface_of_M is None:
             raise ValueError("give the surface: a vectorized F(X, Y), or surface_of_M=lambda M: F")
@@ -148,11 +152,11 @@ class Animator:
         # What `remake` needs beside the framing: the callables and the look, as given.
         self._options: dict[str, Any] | None = dict(
             surface=surface, surface_of_M=surface_of_M, equalities=equalities, inequalities=inequalities,
-            title=title, view=view, turn=turn, cmap=cmap, alpha=alpha, colors=colors)
+            title=title, view=view, turn=turn, cmap=cmap, alpha=alpha, colors=colors, style=style)
         if view is None:
             view = (52.0, -60.0) if equalities or inequalities else (30.0, -60.0)
-        style = Style(figsize=self.framing.figsize, dpi=self.framing.dpi, cmap=cmap, alpha=alpha,
-                      elev=view[0], azim=view[1], turn=turn)
+        look = Style(figsize=self.framing.figsize, dpi=self.framing.dpi, cmap=cmap, alpha=alpha,
+                     elev=view[0], azim=view[1], turn=turn, look=style)
         self._view: CachedFigure | None = None
         limit = self.framing.read_limit
         if isinstance(iterates, Mapping):
@@ -161,16 +165,16 @@ class Animator:
                                  "are for a single (penalty) run")
             traces = {str(name): collect(stream, limit=limit) for name, stream in iterates.items()}
             self.scene = build_runs_scene(traces, surface, title=title, framing=self.framing, colors=colors,
-                                          style=style)
+                                          style=look)
             return
         trace = collect(iterates, limit=limit)
         if trace.n == 1:  # one variable: F(x; M) curves over a line (see `viz.scenes.line`)
             self.scene = build_line_scene(trace, surface, surface_of_M=surface_of_M, equalities=equalities,
                                           inequalities=inequalities, title=title, framing=self.framing,
-                                          style=style)
+                                          style=look)
             return
         self.scene = build_scene(trace, surface, surface_of_M=surface_of_M, equalities=equalities,
-                                 inequalities=inequalities, title=title, framing=self.framing, style=style)
+                                 inequalities=inequalities, title=title, framing=self.framing, style=look)
 
     @classmethod
     def from_scene(cls, scene: Any) -> Animator:

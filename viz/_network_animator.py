@@ -62,6 +62,8 @@ class NetworkAnimator(Animator):
         ``surface_count * refine + 1`` points per side (the top view shows them all).
     step_name : str
         What one iterate is, for the headline and the loss axis.
+    style : {"lecture", "paper"}
+        The look, as for `Animator`.
 
     Notes
     -----
@@ -78,17 +80,19 @@ class NetworkAnimator(Animator):
                  zlim: tuple[float, float] | None = None, frames: int | None = None,
                  every: int = 1, figsize: tuple[float, float] = (12.8, 7.2), dpi: float = 100.0,
                  view: tuple[float, float] = (30.0, -60.0), cmap: str | None = None, alpha: float = 0.8,
-                 surface_count: int = 24, refine: int = 4, step_name: str = "epoch"):
+                 surface_count: int = 24, refine: int = 4, step_name: str = "epoch",
+                 style: str = "lecture"):
         if not callable(predict):
             raise ValueError(f"predict must be a callable predict(theta, P), got {predict!r}")
         self.framing = Framing(domain=domain, zlim=zlim, frames=frames, every=every, figsize=figsize, dpi=dpi)
         if kind not in DEFAULT_CMAP:
             raise ValueError(f"kind must be 'regression' or 'classification', got {kind!r}")
         self._options = dict(predict=predict, X=X, y=y, kind=kind, title=title, view=view, cmap=cmap,
-                             alpha=alpha, surface_count=surface_count, refine=refine, step_name=step_name)
+                             alpha=alpha, surface_count=surface_count, refine=refine, step_name=step_name,
+                             style=style)
+        look = Style(figsize=self.framing.figsize, dpi=self.framing.dpi, cmap=cmap or DEFAULT_CMAP[kind],
+                     alpha=alpha, elev=view[0], azim=view[1], surface_count=surface_count, look=style)
         trace = collect(iterates, limit=self.framing.read_limit)
-        style = Style(figsize=self.framing.figsize, dpi=self.framing.dpi, cmap=cmap or DEFAULT_CMAP[kind],
-                      alpha=alpha, elev=view[0], azim=view[1], surface_count=surface_count)
         self.scene = build_network_scene(trace, predict, X, y, kind=kind, title=title, framing=self.framing,
-                                         refine=refine, step_name=step_name, style=style)
+                                         refine=refine, step_name=step_name, style=look)
         self._view = None

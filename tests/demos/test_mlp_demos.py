@@ -108,8 +108,8 @@ def test_two_weight_surface_is_exactly_the_networks_loss():
 
 
 def args(**flags):
-    base = dict(frames=6, every=10, size=(4.0, 3.0), dpi=40.0, seed=0, network="mlp", directions="pca",
-                optimizer=None, lr=None, epochs=None)
+    base = dict(frames=6, every=10, size=(4.0, 3.0), dpi=40.0, style="lecture", seed=0, network="mlp",
+                directions="pca", optimizer=None, lr=None, epochs=None)
     return argparse.Namespace(**{**base, **flags})
 
 

@@ -17,7 +17,8 @@ def test_flags_parse_and_map_to_animator_options():
                                      "--seed", "3", "--overwrite", "--fps", "5"])
     assert args.export == "d" and args.gif == "a.gif" and args.mp4 == "a.mp4" and args.no_show
     assert args.overwrite and args.seed == 3 and args.fps == 5
-    assert _cli.animator_options(args) == dict(figsize=(4.0, 3.0), dpi=50.0, frames=7, every=2)
+    assert _cli.animator_options(args) == dict(figsize=(4.0, 3.0), dpi=50.0, frames=7, every=2,
+                                                  style="lecture")
 
 
 @pytest.mark.parametrize("bad", [["--frames", "0"], ["--every", "0"], ["--dpi", "-1"], ["--fps", "0"]])
@@ -56,3 +57,14 @@ def test_seed_demo_headless_default_exports_and_says_where(tmp_path):
     assert code.returncode == 0, code.stderr
     assert "No display" in code.stdout and "optviz-frames" in code.stdout
     assert len(list((tmp_path / "optviz-frames").glob("frame_*.png"))) == 5
+
+
+def test_style_flag_is_checked_and_reaches_the_animator(capsys):
+    from viz.scenes import LOOKS
+
+    assert _cli.LOOKS == LOOKS  # the flag layer's copy of the looks (it imports no viz to parse)
+    args = _cli.parser().parse_args(["--style", "paper"])
+    assert _cli.animator_options(args)["style"] == "paper"
+    with pytest.raises(SystemExit) as stop:
+        _cli.parser().parse_args(["--style", "poster"])
+    assert stop.value.code == 2 and "--style" in capsys.readouterr().err

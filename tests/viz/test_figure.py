@@ -145,9 +145,13 @@ def test_labels_tell_iteration_point_value_and_M(seed_anim):
 def test_line_search_inset(seed_anim):
     view = seed_anim.view
     seed_anim.update(0)  # the start point: no step to show
-    assert not view.phi_line.get_visible() and "no step" in view.phi_text.get_text()
+    assert not view.phi_line.get_visible() and view.phi_text.get_text() == "start"
+    assert view.ax_phi.get_visible()  # an exact line search: the inset is drawn
     seed_anim.update(1)
     assert view.phi_line.get_visible() and view.phi_text.get_text().startswith("t* = ")
+    phi_values = seed_anim.scene.phi[seed_anim.iterate_of(1)]  # its scale: phi's max and min
+    assert float(view.phi_max.get_text()) == pytest.approx(np.nanmax(phi_values), rel=1e-2)
+    assert float(view.phi_min.get_text()) == pytest.approx(np.nanmin(phi_values), rel=1e-2, abs=1e-3)
     s, phi = view.phi_line.get_data()
     assert np.nanmin(phi) >= -1e-12 and np.nanmax(phi) <= 1 + 1e-12
     # the marked step is the line's minimum (an exact line search)
@@ -164,7 +168,7 @@ def test_constrained_contour_view_has_feasible_set_and_equality_curves(seed_anim
     vertices = np.vstack([p.vertices for p in view.equality_curves[0].get_paths()])
     assert np.abs(vertices.sum(axis=1) - 1).max() < 1e-6
     legend = [t.get_text() for t in view.ax2d.get_legend().get_texts()]
-    assert legend == ["g ≤ 0", "h = 0"]
+    assert legend == ["g ≤ 0", "h = 0, g ≤ 0", "h = 0, g > 0"]
 
 
 def test_slice_of_a_higher_dimensional_problem():

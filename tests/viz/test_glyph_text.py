@@ -53,3 +53,17 @@ def test_box_and_empty_text():
     assert text.get_text() == "M = 10"
     px, _ = draw(text="M = 10", box=True)
     assert ink(px)[0].size > 20
+
+
+def test_window_extent_is_where_the_box_is_drawn():
+    for box in (True, False):
+        for dpi_text in ("k=12\nf = 3.5", "x"):
+            pixels, text = draw(text=dpi_text, box=box, ha="center", va="center")
+            extent = text.get_window_extent()
+            rows, cols = np.nonzero((pixels < 250).any(axis=-1))  # the box's grey edge, or the ink
+            height = pixels.shape[0]
+            # drawn pixels lie inside the extent (to a pixel of antialiasing), and fill it if boxed
+            assert cols.min() >= extent.x0 - 1 and cols.max() <= extent.x1 + 1
+            assert height - rows.max() - 1 >= extent.y0 - 1 and height - rows.min() <= extent.y1 + 1
+            if box:
+                assert cols.min() <= extent.x0 + 1 and cols.max() >= extent.x1 - 2

@@ -85,14 +85,20 @@ def test_finished_runs_stay_and_leave_the_frame_loop(race):
     assert view.labels3d[2].get_text().endswith("converged")
 
 
-def test_legend_and_one_label_line_per_run(race):
+def test_one_label_line_per_run_with_its_marker_shape(race):
+    from viz.figures.runs import GLYPHS, MARKERS
+
     view = race.view
     view.update(3)
     names = [run.name for run in race.scene.runs]
-    assert [t.get_text() for t in view.legend.get_texts()] == names
-    for label, name in zip(view.labels3d, names, strict=True):
+    for r, (label, name) in enumerate(zip(view.labels3d, names, strict=True)):
         text = label.get_text()
-        assert text.startswith(name) and "k=" in text and "\n" not in text
+        assert text.startswith(f"{GLYPHS[r]} {name}") and "k=" in text and "\n" not in text
+        assert view.paths2d[r].get_marker() == view.paths3d[r].get_marker() == MARKERS[r]
+    # the first run (the one a demo is about) is the boldest; end markers shrink, so they nest
+    widths = [line.get_linewidth() for line in view.paths2d]
+    sizes = [line.get_markersize() for line in view.paths2d]
+    assert widths[0] == max(widths) and all(a > b for a, b in zip(sizes, sizes[1:], strict=False))
 
 
 def test_run_colours_reach_the_pixels(race):

@@ -16,8 +16,15 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ..scenes import Style
+from .axes import tick_bins
 
 __all__ = ["CachedFigure", "font_size", "sized_figure"]
+
+# The base font size in points of each look at the 12.8 x 7.2 in frame; every text of a figure is
+# a fixed multiple of it, the smallest (tick labels, legends) 0.75: in the lecture look that is
+# 10.5 pt, 14.6 px at 100 dpi.
+BASE_POINTS = {"lecture": 14.0, "paper": 9.5}
+
 
 
 def sized_figure(style: Style, figure: Figure | None = None) -> Figure:
@@ -36,8 +43,21 @@ def sized_figure(style: Style, figure: Figure | None = None) -> Figure:
 
 
 def font_size(style: Style) -> float:
-    """The base font size in points: 10 at the lecture size (7.2 in high), scaling with the height."""
-    return max(4.0, 10.0 * style.pixel_figsize[1] / 7.2)
+    """The base font size in points of the style's look, scaling with the figure.
+
+    At 12.8 x 7.2 in it is the look's `BASE_POINTS`; a smaller or larger figure scales it by the
+    tighter of its two sides, so the layout (fixed figure fractions) holds the text at any size
+    and aspect, and the text's pixel size scales with the dpi like everything else.
+    """
+    w, h = style.pixel_figsize
+    return max(2.0, BASE_POINTS[style.look] * min(w / 12.8, h / 7.2))
+
+
+
+def _longest_tick(axis: Any) -> int:
+    """Characters of the axis' longest tick label, for its current limits."""
+    locs = axis.get_major_locator().tick_values(*axis.get_view_interval())
+    return max((len(t) for t in axis.get_major_formatter().format_ticks(locs)), default=0)
 
 
 class CachedFigure:
@@ -90,14 +110,34 @@ class CachedFigure:
         ax.set_zorder(1)
         (x0, x1), (y0, y1) = sc.domain
         ax.set(xlim=(x0, x1), ylim=(y0, y1), zlim=sc.zlim)
-        ax.set_xlabel(names[0], fontsize=fs, labelpad=-0.2 * fs)
-        ax.set_ylabel(names[1], fontsize=fs, labelpad=-0.2 * fs)
-        ax.set_zlabel(zlabel, fontsize=fs, labelpad=-0.2 * fs)
-        ax.tick_params(labelsize=0.75 * fs, pad=-0.1 * fs)
-        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
-            axis.set_major_locator(MaxNLocator(5))
+        # mplot3d adds fixed offsets in points (21 to axis names, 8 to tick labels): the pads
+        # here make the whole distance scale with the font, so every size looks alike.
+        # No tick at the ends of the floor's axes: where the x and y axes meet, their end labels
+        # would overlap each other or the axis names. The names sit beyond the tick labels, the
+        # longer those, the further.
+        scale = fs / BASE_POINTS["lecture"]
+
+        def pad(extra: float) -> float:
+            return (21 + extra * fs) * scale - 21
+
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_locator(MaxNLocator(tick_bins(sc.style), prune="both"))
+        ax.zaxis.set_major_locator(MaxNLocator(tick_bins(sc.style)))
+        for axis, name in zip((ax.xaxis, ax.yaxis), names, strict=True):
+            axis.set_label_text(name, fontsize=fs)
+            axis.labelpad = pad(0.6 + 0.35 * _longest_tick(axis))
+        ax.set_zlabel(zlabel, fontsize=fs, labelpad=pad(0.3))
+        ax.tick_params(labelsize=0.75 * fs, pad=8 * scale - 8)
         ax.view_init(elev=sc.style.elev, azim=sc.style.azim)
         return ax
+
+    def _scale_ticks(self) -> None:
+        """Tick marks and their label gaps of the 2D axes in proportion to the font (matplotlib's
+        are fixed points, which at another size or dpi would crowd or clip the labels)."""
+        fs = self._font
+        for ax in self.figure.axes:
+            if not hasattr(ax, "zaxis"):
+                ax.tick_params(length=0.25 * fs, width=0.06 * fs, pad=0.25 * fs)
 
     def _check_frame(self, frame: int) -> None:
         if not 0 <= frame < len(self.scene):

@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.colors import to_rgba
 from matplotlib.patches import BoxStyle
-from matplotlib.transforms import Affine2D, Transform
+from matplotlib.transforms import Affine2D, Bbox, Transform
 
 __all__ = ["GlyphText"]
 
@@ -146,9 +146,8 @@ class GlyphText(Artist):
         self.offset = offset if offset is not None else self.offset
         self.stale = True
 
-    def draw(self, renderer: Any) -> None:
-        if not self.get_visible() or not self._text:
-            return
+    def _layout(self, renderer: Any) -> tuple[_Atlas, np.ndarray, int, int, int]:
+        """The atlas, the text's coverage, its padding and the box's lower left pixel."""
         atlas = _atlas(round(float(renderer.points_to_pixels(self.fontsize)), 2))
         coverage = atlas.compose(self._text)
         h, w = coverage.shape
@@ -159,7 +158,23 @@ class GlyphText(Artist):
         total_w, total_h = w + 2 * pad, h + 2 * pad
         left = ax - {"left": 0, "center": total_w / 2, "right": total_w}[self.ha]
         bottom = ay - {"bottom": 0, "center": total_h / 2, "top": total_h}[self.va]
-        left, bottom = int(round(left)), int(round(bottom))
+        return atlas, coverage, pad, int(round(left)), int(round(bottom))
+
+    def get_window_extent(self, renderer: Any = None) -> Bbox:
+        """The box (or the text, without one) in display pixels, as `draw` places it."""
+        renderer = renderer if renderer is not None else self.figure.canvas.get_renderer()
+        if not self._text:
+            return Bbox.null()
+        _, coverage, pad, left, bottom = self._layout(renderer)
+        h, w = coverage.shape
+        return Bbox.from_bounds(left, bottom, w + 2 * pad, h + 2 * pad)
+
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible() or not self._text:
+            return
+        atlas, coverage, pad, left, bottom = self._layout(renderer)
+        h, w = coverage.shape
+        total_w, total_h = w + 2 * pad, h + 2 * pad
         gc = renderer.new_gc()
         gc.set_alpha(self.get_alpha() if self.get_alpha() is not None else 1.0)
         if self.box:

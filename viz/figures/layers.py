@@ -153,10 +153,14 @@ def constraint_layers(ax: Any, scene: Any, font: float) -> tuple[Any, list[Any]]
                                           linestyles="--", zorder=4))
         ax.contour(X, Y, np.ma.masked_where(~feasible, h), levels=[0.0], colors="black",
                    linewidths=0.3 * fs, zorder=4)
-    if sc.equalities:
-        handles.append(Line2D([], [], color="black", ls="--", lw=0.1 * fs, label="h = 0"))
+    if sc.equalities:  # as drawn: thick where feasible, dashed where not
+        if sc.inequalities:
+            handles.append(Line2D([], [], color="black", lw=0.3 * fs, label="h = 0, g ≤ 0"))
+            handles.append(Line2D([], [], color="black", ls="--", lw=0.1 * fs, label="h = 0, g > 0"))
+        else:
+            handles.append(Line2D([], [], color="black", lw=0.3 * fs, label="h = 0"))
     if handles:
-        ax.legend(handles=handles, loc="lower left", fontsize=0.7 * fs, framealpha=0.85,
+        ax.legend(handles=handles, loc="lower left", fontsize=0.75 * fs, framealpha=0.85,
                   handlelength=1.5, borderpad=0.3)
     return feasible_shading, equality_curves
 

@@ -14,9 +14,9 @@ POINT_COLOR = "#ff7f0e"
 F_COLOR, OBJ_COLOR, GRAD_COLOR, VIOL_COLOR = "#1f77b4", "#2ca02c", "#9467bd", "#d62728"
 # Panel rectangles in figure fractions (left, bottom, width, height): fixed, no layout engine,
 # so nothing moves between frames and nothing overlaps (the pixel cache relies on that).
-RECT_3D = (0.0, 0.0, 0.52, 0.9)
+RECT_3D = (0.0, 0.06, 0.52, 0.82)
 RECT_CONTOUR = (0.585, 0.43, 0.25, 0.45)
-RECT_PHI = (0.865, 0.52, 0.12, 0.27)
+RECT_PHI = (0.885, 0.5, 0.1, 0.27)
 RECT_VALUES = (0.575, 0.225, 0.335, 0.135)
 RECT_LOG = (0.575, 0.065, 0.335, 0.135)
 # Dynamic artists sit above every static one of their axes, in the full drawing as in the cache.

@@ -27,6 +27,7 @@ from mpl_toolkits.mplot3d.art3d import Line3DCollection, Poly3DCollection
 
 from ..scenes import NetworkScene, surface_cells
 from ..scenes.limits import value_limits
+from .axes import iterate_ticks
 from .base import CachedFigure
 from .glyph_text import GlyphText
 from .lines3d import ProjectedLine3D
@@ -83,6 +84,7 @@ class NetworkFigure(CachedFigure):
         self._build_3d()
         self._build_top()
         self._build_loss()
+        self._scale_ticks()
         # Drawing order of the full figure: the 2D axes, then the 3D axes (zorder 1), each
         # artist by zorder; the cached drawing repeats exactly this order.
         self._dynamic = [*self._dynamic2d, *self._dynamic3d, self.headline]
@@ -139,7 +141,7 @@ class NetworkFigure(CachedFigure):
                                    **by_value)
         bar = ax.inset_axes((1.04, 0.0, 0.045, 1.0))
         self.figure.colorbar(self.image, cax=bar)
-        bar.tick_params(labelsize=0.7 * fs)
+        bar.tick_params(labelsize=0.75 * fs)
         # Drawn over the image in a full drawing, so redrawn over it here too. (So would be the
         # tick marks, whose antialiased inner ends touch the image's border pixels; redrawing
         # both axes would cost a third of a frame, so a cached frame differs from a full drawing
@@ -168,8 +170,9 @@ class NetworkFigure(CachedFigure):
         else:
             ax.set_ylim(*value_limits(loss, log=False))
         ax.set_xlabel(sc.step_name, fontsize=0.85 * fs, labelpad=0.05 * fs)
+        iterate_ticks(ax.xaxis, sc.style)
         ax.set_ylabel("training loss", fontsize=0.85 * fs)
-        ax.tick_params(labelsize=0.7 * fs)
+        ax.tick_params(labelsize=0.75 * fs)
         ax.grid(True, lw=0.05 * fs, alpha=0.5)
         (self.loss_line,) = ax.plot([], [], color=LOSS_COLOR, lw=0.15 * fs, marker="o", markevery=[-1],
                                     ms=0.5 * fs, zorder=_Z_LINE)

@@ -13,20 +13,21 @@ from typing import Any
 
 import numpy as np
 from matplotlib.colors import to_rgb
+from matplotlib.patches import FancyBboxPatch
+from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from ..scenes.limits import log10, log_floor, value_limits
-from .axes import decade_axis
+from .axes import decade_axis, iterate_ticks
 from .glyph_text import GlyphText
+from .inset import PHI_STAR, phi_axes, searched
 from .layout import RECT_LOG, RECT_VALUES, Z_LABEL, Z_PATH
 from .lines3d import add_line3d
 from .surface import SceneFigure
-from .title import shrink_to
 
 __all__ = ["RunsFigure"]
 
 # A finished run is drawn below the moving ones, in the background as in a full drawing.
 _FINISHED_DROP = 4
-_LEGEND_WIDTH = 0.12  # of the figure, right of the convergence panels
 
 
 def text_color(color: str) -> tuple[float, float, float]:
@@ -36,18 +37,34 @@ def text_color(color: str) -> tuple[float, float, float]:
     return tuple(rgb * min(1.0, 0.45 / luminance)) if luminance > 0.45 else tuple(rgb)
 
 
+# One end-marker shape per run, each with its glyph for the run's label line (a legend in the
+# label box): runs that end at the same point show as shapes nested inside each other.
+MARKERS = ("o", "s", "D", "^", "v", "p", "h", "*")
+GLYPHS = ("●", "■", "◆", "▲", "▼", "⬟", "⬢", "★")
+
+
+def run_marker(r: int) -> str:
+    """The end marker of run r."""
+    return MARKERS[r % len(MARKERS)]
+
+
 def _width(r: int) -> float:
-    """Line width of run r, in font sizes: later runs wider and drawn below the earlier ones (see
-    `_per_run`), so a run retracing another's path (CG's first step is steepest descent's) shows
-    as a thin line inside a wider one."""
-    return 0.12 + 0.07 * r
+    """Line width of run r, in font sizes: the first run (the one a demo is about) boldest, the
+    others thinner and drawn over it (see `_per_run`), so a run retracing another's path (CG's
+    first step is steepest descent's) shows as a thin line inside a wider one."""
+    return 0.36 if r == 0 else max(0.12, 0.2 - 0.02 * r)
+
+
+def _marker_size(r: int) -> float:
+    """End marker size of run r, in font sizes: shrinking with r, so that markers of runs ending
+    together are drawn nested (the later, smaller ones on top), none hidden."""
+    return max(0.45, 1.1 - 0.13 * r)
 
 
 def _per_run(runs: Any, make: Any) -> list[Any]:
-    """``[make(r, run) for each run]``, created last run first: artists of equal zorder are drawn
-    in order of creation, so the first run ends on top."""
-    made = {r: make(r, runs[r]) for r in reversed(range(len(runs)))}
-    return [made[r] for r in range(len(runs))]
+    """``[make(r, run) for each run]``, created in order: artists of equal zorder are drawn in
+    order of creation, so later (thinner) runs lie over the first."""
+    return [make(r, run) for r, run in enumerate(runs)]
 
 
 def _floor(values: np.ndarray) -> float:
@@ -66,26 +83,42 @@ class RunsFigure(SceneFigure):
         self._shown = [-1] * len(sc.runs)
         self._finished: tuple[bool, ...] = ()
         self.paths3d = _per_run(sc.runs, lambda r, run: add_line3d(
-            ax, color=run.color, lw=_width(r) * fs, marker="o", markevery=[-1], mec="black", mew=0.06 * fs,
-            ms=0.7 * fs, zorder=Z_PATH))
+            ax, color=run.color, lw=_width(r) * fs, marker=run_marker(r), markevery=[-1], mec="black",
+            mew=0.06 * fs, ms=_marker_size(r) * fs, zorder=Z_PATH))
         width = max(len(run.name) for run in sc.runs)
         self._name_width = width
-        size = 0.8 * fs
-        px = size * sc.style.dpi / 72
-        # one label box per run, stacked: the box is a line of text plus its padding (GlyphText)
-        step = (np.ceil(1.25 * px) + 2 * round(0.35 * px) + 1) * 72 / sc.style.dpi
+        self._label_stack(0.8 * fs)
+
+    def _label_stack(self, size: float) -> None:
+        """One label line per run, in its colour, stacked in one white box at the 3D panel's top
+        left (one box, not one each: five runs' boxes would reach down into the z ticks)."""
+        sc, ax, fig = self.scene, self.ax3d, self.figure
+        to_points = 72 / sc.style.dpi
+        px = size / to_points
+        line, pad = np.ceil(1.25 * px) * to_points, round(0.35 * px) * to_points
+        longest = max(len(self._run_label(r, int(i))) for r, run in enumerate(sc.runs)
+                      for i in np.unique(run.index))
+        probe = GlyphText(0, 0, "0" * longest, transform=fig.transFigure, fontsize=size, box=False)
+        probe.set_figure(fig)
+        width = probe.get_window_extent(fig.canvas.get_renderer()).width * to_points + 2 * pad
+        height = len(sc.runs) * line + 2 * pad
+        # in points from the labels' anchor, placed when drawn (the 3D panel settles its box then)
+        at_anchor = Affine2D().scale(fig.dpi / 72) + ScaledTranslation(0.02, 0.98, ax.transAxes)
+        box = FancyBboxPatch((0, -height), width, height, boxstyle=f"round,pad=0,rounding_size={0.6 * pad}",
+                             transform=at_anchor, fc=(1, 1, 1, 0.92), ec="0.6", lw=0.06 * size, zorder=5)
+        fig.add_artist(box)
         self.labels3d = []
         for r, run in enumerate(sc.runs):
             label = GlyphText(0.02, 0.98, transform=ax.transAxes, fontsize=size, color=text_color(run.color),
-                              offset=(0.0, -r * step), zorder=Z_LABEL)
-            ax.add_artist(label)
+                              offset=(pad, -pad - r * line), box=False, zorder=Z_LABEL)
+            fig.add_artist(label)
             self.labels3d.append(label)
 
     def _build_paths2d(self) -> None:
         ax, fs = self.ax2d, self._font
         self.paths2d = _per_run(self.scene.runs, lambda r, run: ax.plot(
-            [], [], color=run.color, lw=0.9 * _width(r) * fs, marker="o", markevery=[-1], mec="black",
-            mew=0.06 * fs, ms=0.65 * fs, zorder=Z_PATH)[0])
+            [], [], color=run.color, lw=0.9 * _width(r) * fs, marker=run_marker(r), markevery=[-1],
+            mec="black", mew=0.06 * fs, ms=0.9 * _marker_size(r) * fs, zorder=Z_PATH)[0])
 
     def _build_convergence(self) -> None:
         sc, fs = self.scene, self._font
@@ -112,40 +145,40 @@ class RunsFigure(SceneFigure):
         floor = _floor(grads)
         self._log_data = [log10(np.maximum(run.trace.grad_norm, floor)) for run in runs]
         decade_axis(logs, value_limits(np.maximum(grads, floor), log=True))
-        style = dict(lw=0.15 * fs, zorder=Z_PATH, marker="o", markevery=[-1], ms=0.45 * fs)
-        self._value_lines = _per_run(runs, lambda r, run: values.plot([], [], color=run.color, label=run.name,
-                                                                      **style)[0])
-        self._log_lines = _per_run(runs, lambda r, run: logs.plot([], [], color=run.color, **style)[0])
+        style = dict(zorder=Z_PATH, markevery=[-1], mec="black", mew=0.04 * fs)
+
+        def curve(ax: Any, r: int, run: Any) -> Any:
+            return ax.plot([], [], color=run.color, lw=(0.25 if r == 0 else 0.15) * fs, marker=run_marker(r),
+                           ms=0.6 * _marker_size(r) * fs, **style)[0]
+
+        self._value_lines = _per_run(runs, lambda r, run: curve(values, r, run))
+        self._log_lines = _per_run(runs, lambda r, run: curve(logs, r, run))
         is_penalty = sc.trace.is_penalty
         values.set_ylabel("F" if is_penalty else "f", fontsize=0.8 * fs, labelpad=0.1 * fs)
         logs.set_ylabel("‖∇F‖" if is_penalty else "‖∇f‖", fontsize=0.8 * fs, labelpad=0.1 * fs)
         for ax in (values, logs):
             ax.grid(True, lw=0.05 * fs, alpha=0.5)
-        self.legend = values.legend(handles=self._value_lines, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                                    fontsize=0.75 * fs, frameon=False, borderaxespad=0.0, handlelength=1.2,
-                                    labelspacing=0.35)
-        renderer = self.figure.canvas.get_renderer()
-        for text in self.legend.get_texts():  # long names shrink to fit, never past the right edge
-            shrink_to(text, _LEGEND_WIDTH * self.figure.bbox.width - 2.6 * fs * sc.style.dpi / 72, renderer)
         self.ax_values, self.ax_log = values, logs
 
     def _convergence_axes(self) -> tuple[Any, Any]:
-        def narrower(rect: tuple[float, ...]) -> tuple[float, ...]:
-            left, bottom, width, height = rect
-            return (left, bottom, 1.0 - left - _LEGEND_WIDTH - 0.01, height)
-
-        values = self.figure.add_axes(narrower(RECT_VALUES))
-        logs = self.figure.add_axes(narrower(RECT_LOG), sharex=values)
+        # No legend: each run's label box, in its colour, names it (a legend of long names would
+        # need small text or half the panel's width).
+        values = self.figure.add_axes(RECT_VALUES)
+        logs = self.figure.add_axes(RECT_LOG, sharex=values)
         fs = self._font
-        values.tick_params(labelbottom=False, labelsize=0.7 * fs)
-        logs.tick_params(labelsize=0.7 * fs)
+        values.tick_params(labelbottom=False, labelsize=0.75 * fs)
+        logs.tick_params(labelsize=0.75 * fs)
         logs.set_xlabel("iterate", fontsize=0.85 * fs, labelpad=0.05 * fs)
+        iterate_ticks(logs.xaxis, self.scene.style)
         return values, logs
 
     def _build_phi(self) -> None:
-        ax, fs = self._build_phi_axes(), self._font
+        fs = self._font
+        self._phi_runs = [searched(run.trace) for run in self.scene.runs]
+        self._phi_on = any(self._phi_runs)
+        ax = self.ax_phi = phi_axes(self.figure, fs, penalized=False, shown=self._phi_on)
         self.phi_lines = _per_run(self.scene.runs, lambda r, run: ax.plot(
-            [], [], color=run.color, lw=0.15 * fs, zorder=Z_PATH, marker="o", markevery=[self._phi_star],
+            [], [], color=run.color, lw=0.15 * fs, zorder=Z_PATH, marker=run_marker(r), markevery=[PHI_STAR],
             mec="black", mew=0.05 * fs, ms=0.5 * fs)[0])
 
     def _collect_dynamic(self) -> None:
@@ -164,8 +197,8 @@ class RunsFigure(SceneFigure):
         for artists, done in zip(self._run_artists, finished, strict=True):
             for artist, z in artists:
                 artist.set_zorder(z - _FINISHED_DROP if done else z)
-        moving = [r for r, done in reversed(list(enumerate(finished))) if not done]
-        # The order of a full drawing within each axes: by zorder, then order of creation (last run first).
+        moving = [r for r, done in enumerate(finished) if not done]
+        # The order of a full drawing within each axes: by zorder, then order of creation (first run first).
         self._dynamic2d = [self._run_artists[r][j][0] for j in range(4) for r in moving]
         self._dynamic3d = [self.paths3d[r] for r in moving] + [self.labels3d[r] for r in moving]
         self._dynamic = [*self._dynamic2d, *self._dynamic3d]
@@ -203,14 +236,15 @@ class RunsFigure(SceneFigure):
         steps = self._x_axis[: i + 1]
         self._value_lines[r].set_data(steps, self._value_data[r][: i + 1])
         self._log_lines[r].set_data(steps, self._log_data[r][: i + 1])
-        self._show_phi(self.phi_lines[r], run.phi[i])
+        self._show_phi(self.phi_lines[r], run.phi[i], self._phi_runs[r])
         self.labels3d[r].set_text(self._run_label(r, i))
         self._shown[r] = i
 
     def _run_label(self, r: int, i: int) -> str:
         run = self.scene.runs[r]
         tr = run.trace
-        text = (f"{run.name:<{self._name_width}}  k={tr.k[i]:<3d} f={tr.fun[i]:<9.3g} "
+        text = (f"{GLYPHS[r % len(GLYPHS)]} {run.name:<{self._name_width}}  k={tr.k[i]:<3d} "
+                f"f={tr.fun[i]:<9.3g} "
                 f"‖∇f‖={tr.grad_norm[i]:.1e}")
         if i == len(tr) - 1 and run.status:
             text += f"  {run.status}"

@@ -13,12 +13,14 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from ..scenes import PHI_SAMPLES, PHI_SPAN, Scene
+from ..scenes import Scene
 from ..scenes.limits import log10, log_floor, value_limits
-from .axes import decade_axis
+from .axes import decade_axis, iterate_ticks, tick_bins
 from .base import CachedFigure
 from .glyph_text import GlyphText
+from .inset import PHI_S, PHI_STAR, phi_axes, scaled_phi, searched
 from .layers import constraint_layers, lifted_layers, solution_markers, surface_layers
 from .layout import (
     F_COLOR,
@@ -29,7 +31,6 @@ from .layout import (
     RECT_3D,
     RECT_CONTOUR,
     RECT_LOG,
-    RECT_PHI,
     RECT_VALUES,
     VIOL_COLOR,
     Z_LABEL,
@@ -37,6 +38,7 @@ from .layout import (
     Z_POINT,
 )
 from .lines3d import add_line3d
+from .slices import slice_constraints
 from .title import figure_title, shrink_to
 
 __all__ = ["SceneFigure"]
@@ -64,11 +66,22 @@ class SceneFigure(CachedFigure):
         tr = scene.trace
         self._xy = tr.x[:, list(scene.coords)]
         self._x_axis = np.arange(len(tr))
+        # The value minimized is not the surface drawn (a loss on a plane, f for L_A): label both.
+        own = scene.heights[scene.m_index, np.arange(len(tr))]
+        with np.errstate(invalid="ignore"):
+            gap = np.abs(own - tr.fun) > 1e-9 * (1.0 + np.abs(tr.fun))
+        self._off_surface = bool(np.any(gap & np.isfinite(tr.fun)))
         change = np.flatnonzero(np.diff(scene.m_index)) + 1
         self._run_start = np.zeros(len(tr), dtype=int)
         for c in change:
             self._run_start[c:] = c
         self._build()
+
+    @property
+    def _penalized(self) -> bool:
+        """The run minimizes F(x; M) of constraints (not f alone, at M = 1 with nothing to penalize)."""
+        sc = self.scene
+        return sc.trace.is_penalty and bool(sc.equalities or sc.inequalities)
 
     # -- construction -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -78,7 +91,7 @@ class SceneFigure(CachedFigure):
         if title:
             self._title = fig.suptitle(title, fontsize=1.25 * fs, y=0.985, va="top")
             self._fit_title()
-        self.ax3d = self._add_axes3d(RECT_3D, sc.axis_names, "F" if sc.trace.is_penalty else "f")
+        self.ax3d = self._add_axes3d(RECT_3D, sc.axis_names, "F" if self._penalized else "f")
         self._build_paths3d()
         self._build_contour()
         self._build_paths2d()
@@ -86,6 +99,7 @@ class SceneFigure(CachedFigure):
         self._final = False
         self._build_convergence()
         self._build_phi()
+        self._scale_ticks()
         self._collect_dynamic()
 
     def _build_paths3d(self) -> None:
@@ -103,7 +117,7 @@ class SceneFigure(CachedFigure):
         # may overlap a neighbour the same way in both drawings), each artist by zorder. The
         # cached drawing repeats exactly this order.
         self._dynamic2d = [self.path2d, self.label2d, *self._value_lines, *self._log_lines,
-                           self.phi_line, self.phi_text]
+                           self.phi_line, self.phi_text, self.phi_max, self.phi_min]
         self._dynamic3d = [self.path3d, self.drop3d, self.point3d, self.label3d]
         self._dynamic = [*self._dynamic2d, *self._dynamic3d]
         self._wanted = {id(a): True for a in self._dynamic}
@@ -121,7 +135,10 @@ class SceneFigure(CachedFigure):
         ax.set_xlabel(sc.axis_names[0], fontsize=fs, labelpad=0.1 * fs)
         ax.set_ylabel(sc.axis_names[1], fontsize=fs, labelpad=0.1 * fs)
         ax.tick_params(labelsize=0.75 * fs)
+        before = set(ax.get_children())
         self.feasible_shading, self.equality_curves = constraint_layers(ax, sc, fs)
+        # with a moving slice, these make way for each slice's own (see `_set_surface`)
+        self._slice_artists = [a for a in ax.get_children() if a not in before and a is not ax.get_legend()]
         self.ax2d = ax
 
     def _build_paths2d(self) -> None:
@@ -142,11 +159,13 @@ class SceneFigure(CachedFigure):
         values = self.figure.add_axes(RECT_VALUES)
         logs = self.figure.add_axes(RECT_LOG, sharex=values)
         values.set_xlim(*xlim)
-        values.tick_params(labelbottom=False, labelsize=0.7 * fs)
-        logs.tick_params(labelsize=0.7 * fs)
+        values.tick_params(labelbottom=False, labelsize=0.75 * fs)
+        logs.tick_params(labelsize=0.75 * fs)
         logs.set_xlabel("iterate", fontsize=0.85 * fs, labelpad=0.05 * fs)
-        series = [(tr.fun, "F" if tr.is_penalty else "f", F_COLOR)]
-        if tr.is_penalty:
+        iterate_ticks(logs.xaxis, sc.style)
+        penalized = self._penalized
+        series = [(tr.fun, "F" if penalized else "f", F_COLOR)]
+        if penalized:
             series.append((tr.objective, "f", OBJ_COLOR))
         data = np.concatenate([s[0][shown] for s in series])
         finite = data[np.isfinite(data)]
@@ -155,16 +174,17 @@ class SceneFigure(CachedFigure):
             decade_axis(values, value_limits(data, log=True))
         else:
             values.set_ylim(*value_limits(data, log=False))
-        self._value_lines = [values.plot([], [], color=c, lw=0.15 * fs, label=name, zorder=Z_PATH,
-                                         marker="o", markevery=[-1], ms=0.45 * fs)[0]
-                             for _, name, c in series]
+            values.yaxis.set_major_locator(MaxNLocator(nbins=max(2, tick_bins(sc.style) - 1)))
         self._value_data = [log10(s[0]) if log_values else s[0] for s in series]
         # Each curve before the current weight M is background, redrawn only when M changes:
         # per frame only the current run's part is drawn, however long the whole run is.
         self._value_old = [values.plot([], [], color=c, lw=0.15 * fs, zorder=Z_PATH)[0]
                            for _, _, c in series]
-        log_series = [(tr.grad_norm, "‖∇F‖" if tr.is_penalty else "‖∇f‖", GRAD_COLOR)]
-        if tr.is_penalty and np.isfinite(tr.violation).any():
+        self._value_lines = [values.plot([], [], color=c, lw=0.15 * fs, label=name, zorder=Z_PATH,
+                                         marker="o", markevery=[-1], ms=0.45 * fs)[0]
+                             for _, name, c in series]
+        log_series = [(tr.grad_norm, "‖∇F‖" if penalized else "‖∇f‖", GRAD_COLOR)]
+        if penalized and np.isfinite(tr.violation).any():
             log_series.append((tr.violation, "viol.", VIOL_COLOR))
         floor = log_floor(np.concatenate([s[0][shown] for s in log_series]))
         lifted = [np.maximum(s[0], floor) for s in log_series]
@@ -181,7 +201,7 @@ class SceneFigure(CachedFigure):
             ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=0.75 * fs, frameon=False,
                       borderaxespad=0.0, handlelength=1.2)
             ax.grid(True, lw=0.05 * fs, alpha=0.5)
-        if tr.is_penalty:  # mark where M grows: the start of each outer iteration
+        if penalized:  # mark where M grows: the start of each outer iteration
             starts = np.flatnonzero(np.diff(sc.m_index[shown]) != 0) + 1
             for ax in (values, logs):
                 for s in starts:
@@ -190,29 +210,21 @@ class SceneFigure(CachedFigure):
 
     def _build_phi(self) -> None:
         fs = self._font
-        ax = self._build_phi_axes()
+        self._phi_on = searched(self.scene.trace)
+        ax = self.ax_phi = phi_axes(self.figure, fs, penalized=self._penalized, shown=self._phi_on,
+                                    values=True)
         (self.phi_line,) = ax.plot([], [], color=F_COLOR, lw=0.15 * fs, zorder=Z_PATH, marker="o",
-                                   markevery=[self._phi_star], mfc=POINT_COLOR, mec="black", mew=0.05 * fs,
+                                   markevery=[PHI_STAR], mfc=POINT_COLOR, mec="black", mew=0.05 * fs,
                                    ms=0.6 * fs)
-        self.phi_text = GlyphText(0.5, 0.97, transform=ax.transAxes, fontsize=0.7 * fs, ha="center",
-                                  va="top", box=False, zorder=Z_LABEL)
-        ax.add_artist(self.phi_text)
-
-    def _build_phi_axes(self) -> Any:
-        fs = self._font
-        ax = self.figure.add_axes(RECT_PHI)
-        ax.set(xlim=(0, PHI_SPAN), ylim=(-0.12, 1.3), yticks=[])
-        ax.set_xticks([0, 1], ["0", "t*"])
-        ax.tick_params(labelsize=0.75 * fs, pad=0.1 * fs)
-        title = ax.set_title("line search\n" + r"$\varphi(t) = F(x_{k-1} + t\,d)$", fontsize=0.75 * fs,
-                             pad=0.3 * fs, linespacing=1.1)
-        shrink_to(title, (1 - RECT_PHI[0]) * self.figure.bbox.width,  # never past the right edge
-                   self.figure.canvas.get_renderer())
-        ax.axvline(1.0, color="0.7", lw=0.08 * fs, zorder=1)
-        self._phi_s = np.linspace(0.0, PHI_SPAN, PHI_SAMPLES)
-        self._phi_star = int(np.argmin(np.abs(self._phi_s - 1.0)))  # the sample at t = t*
-        self.ax_phi = ax
-        return ax
+        # t* inside, top right; phi's max and min as the y ticks' labels, per frame
+        texts = [((0.97, 0.97), "right", "top"), ((0.0, 1.0 / 1.42 + 0.12 / 1.42), "right", "center"),
+                 ((0.0, 0.12 / 1.42), "right", "center")]
+        self.phi_text, self.phi_max, self.phi_min = (
+            GlyphText(*xy, transform=ax.transAxes, fontsize=0.75 * fs, ha=ha, va=va, box=False,
+                      offset=(-0.3 * fs if xy[0] == 0 else 0.0, 0.0), zorder=Z_LABEL)
+            for xy, ha, va in texts)
+        for text in (self.phi_text, self.phi_max, self.phi_min):
+            ax.add_artist(text)
 
     # -- per frame ------------------------------------------------------------------------------
     def azim(self, frame: int) -> float:
@@ -281,19 +293,24 @@ class SceneFigure(CachedFigure):
         self._static_artists = [
             *surface_layers(self.ax3d, self.ax2d, sc, key, m, font=self._font),
             *lifted_layers(self.ax3d, self.ax2d, sc, m, int(self._run_start[i]), font=self._font)]
+        if sc.slice_constraints:  # the constraints of this slice through the current point
+            self._slice_artists = slice_constraints(self.ax2d, sc, key, self._font, self._slice_artists)
         self._key = key
 
     def _label(self, i: int) -> str:
         tr = self.scene.trace
         x = tr.x[i]
         coords = ", ".join(f"{v:.4g}" for v in x[:6]) + (", …" if len(x) > 6 else "")
-        head = f"outer {tr.outer[i]}, k = {tr.k[i]}" if tr.outer[i] >= 0 else f"k = {tr.k[i]}"
+        outer = tr.outer[i] >= 0 and self._penalized
+        head = f"outer {tr.outer[i]}, k = {tr.k[i]}" if outer else f"k = {tr.k[i]}"
         lines = [f"{head}   (iterate {i})", f"x = ({coords})"]
-        if tr.is_penalty:
+        if self._penalized:
             lines.append(f"F = {tr.fun[i]:.6g}   M = {tr.M[i]:.3g}")
             lines.append(f"f = {tr.objective[i]:.6g}   viol = {tr.violation[i]:.2e}")
         else:
             lines.append(f"f = {tr.fun[i]:.6g}")
+        if self._off_surface:  # the path is drawn on a slice (a plane, a surface of f alone)
+            lines.append(f"surface here = {self.scene.heights[self.scene.m_index[i], i]:.6g}")
         lines.append(f"‖grad‖ = {tr.grad_norm[i]:.2e}")
         return "\n".join(lines)
 
@@ -305,24 +322,27 @@ class SceneFigure(CachedFigure):
         off = 0.8 * self._font
         self.label2d.set_anchor((x, y), ha="right" if right else "left", va="top" if top else "bottom",
                                 offset=(-off if right else off, -off if top else off))
-        self.label2d.set_text(f"k={self.scene.trace.k[i]} ({x:.3g}, {y:.3g})")
+        self.label2d.set_text(f"k={self.scene.trace.k[i]}")  # x itself is in the status box
 
     def _update_phi(self, i: int) -> None:
-        if self._show_phi(self.phi_line, self.scene.phi[i]):
-            self.phi_text.set_text(f"t* = {self.scene.trace.step[i]:.3g}")
-        else:
-            self.phi_text.set_text("(no step recorded)")
+        shown = self._show_phi(self.phi_line, self.scene.phi[i], self._phi_on)
+        phi = self.scene.phi[i]
+        texts = ([f"t* = {self.scene.trace.step[i]:.3g}", f"{np.nanmax(phi):.3g}", f"{np.nanmin(phi):.3g}"]
+                 if shown else ["start", "", ""])
+        for artist, text in zip((self.phi_text, self.phi_max, self.phi_min), texts, strict=True):
+            self._wanted[id(artist)] = self._phi_on
+            artist.set_visible(self._phi_on)
+            artist.set_text(text)
 
-    def _show_phi(self, line: Any, phi: np.ndarray) -> bool:
-        """Draw phi(t) on `line`, scaled to [0, 1] (shape, not size, is what the inset teaches; t*
-        sits at s = 1); hide the line where fewer than two samples exist. Returns its visibility."""
-        ok = np.isfinite(phi)
-        visible = bool(ok.sum() >= 2)
+    def _show_phi(self, line: Any, phi: np.ndarray, enabled: bool = True) -> bool:
+        """Draw phi(t) on `line`, scaled to [0, 1] (t* sits at 1), if `enabled` and at least two
+        samples exist; otherwise hide the line. Returns its visibility."""
+        scaled = scaled_phi(phi) if enabled else None
+        visible = scaled is not None
         self._wanted[id(line)] = visible
         line.set_visible(visible)
         if visible:
-            lo, hi = np.nanmin(phi[ok]), np.nanmax(phi[ok])
-            line.set_data(self._phi_s, (phi - lo) / (hi - lo if hi > lo else 1.0))
+            line.set_data(PHI_S, scaled)
         return visible
 
     # -- pixels (see CachedFigure.render) -----------------------------------------------------

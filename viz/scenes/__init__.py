@@ -5,7 +5,7 @@ holds the validated framing options, and the builders evaluate the user's callab
 `Scene` (one run, or several compared), a `NetworkScene` or, through a `Plane`, a loss landscape.
 """
 
-from .framing import Framing, Style, even_figsize, frame_positions
+from .framing import LOOKS, Framing, Style, even_figsize, frame_positions
 from .landscape import Plane, filter_normalized_direction, pca_directions
 from .network import DEFAULT_CMAP, NetworkScene, build_network_scene, surface_cells
 from .runs import RUN_COLORS, Run, build_runs_scene
@@ -13,7 +13,9 @@ from .sampling import PHI_SAMPLES, PHI_SPAN
 from .scene import Scene, build_scene
 from .trace import Trace, collect
 
-__all__ = ["DEFAULT_CMAP", "PHI_SAMPLES", "PHI_SPAN", "RUN_COLORS", "Framing", "NetworkScene", "Plane", "Run",
-           "Scene", "Style", "Trace", "build_network_scene", "build_runs_scene", "build_scene", "collect",
-           "even_figsize", "filter_normalized_direction", "frame_positions", "pca_directions",
-           "surface_cells"]
+__all__ = [
+    "DEFAULT_CMAP", "LOOKS", "PHI_SAMPLES", "PHI_SPAN", "RUN_COLORS", "Framing", "NetworkScene", "Plane",
+    "Run",
+    "Scene", "Style", "Trace", "build_network_scene", "build_runs_scene", "build_scene", "collect",
+    "even_figsize", "filter_normalized_direction", "frame_positions", "pca_directions", "surface_cells",
+]

@@ -13,7 +13,11 @@ import numpy as np
 
 from .limits import Domain
 
-__all__ = ["DEFAULT_FRAMING", "DEFAULT_STYLE", "Framing", "Style", "even_figsize", "frame_positions"]
+__all__ = ["DEFAULT_FRAMING", "DEFAULT_STYLE", "LOOKS", "Framing", "Style", "even_figsize", "frame_positions"]
+
+# The looks a figure can have: "lecture" (large text and few ticks, for a projector at the back
+# of a hall) and "paper" (denser, for a notebook or a printed page).
+LOOKS = ("lecture", "paper")
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,14 @@ class Style:
         Camera turn in degrees per frame (0: a fixed camera, which is also the fast path).
     surface_count : int
         Polygons per side of the 3D surface (the contour view uses the full grid).
+    look : str
+        ``"lecture"`` (default: text at least 14 px high at 1280x720, scaling with size and dpi,
+        few large ticks) or ``"paper"`` (denser: smaller text, more ticks). One of `LOOKS`.
+
+    Raises
+    ------
+    ValueError
+        For a `look` not in `LOOKS`.
     """
 
     figsize: tuple[float, float] = (12.8, 7.2)
@@ -122,6 +134,11 @@ class Style:
     azim: float = -125.0
     turn: float = 0.0
     surface_count: int = 36
+    look: str = "lecture"
+
+    def __post_init__(self) -> None:
+        if self.look not in LOOKS:
+            raise ValueError(f"style must be one of {', '.join(map(repr, LOOKS))}, got {self.look!r}")
 
     @property
     def pixel_figsize(self) -> tuple[float, float]:

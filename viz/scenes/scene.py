@@ -92,6 +92,10 @@ class Scene:
     runs : tuple of Run
         For a comparison of several runs (`build_runs_scene`), each run's arrays; then
         `trace` is the longest run. Empty for a single run.
+    slice_constraints : mapping of int to (tuple of ndarray, tuple of ndarray)
+        With more than two variables and constraints: per grid key, ``(h_i, g_j)`` on that key's
+        slice through the current point, so the constraints drawn are those of the slice shown.
+        Empty otherwise (`equalities` and `inequalities` then hold for every frame).
     """
 
     trace: Trace
@@ -120,6 +124,8 @@ class Scene:
     axis_names: tuple[str, str] = ("$x_1$", "$x_2$")
     style: Style = field(default_factory=Style)
     runs: tuple[Any, ...] = ()
+    slice_constraints: Mapping[int, tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]] = field(
+        default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -135,8 +141,10 @@ class Scene:
 
         This is what a worker process receives: the surfaces of its chunk, computed here.
         """
-        keys = {int(self.grid_key[self.frames[p]]) for p in positions}
-        return replace(self, grids={key: np.asarray(self.grids[key]) for key in sorted(keys)})
+        keys = sorted({int(self.grid_key[self.frames[p]]) for p in positions})
+        constraints = {key: self.slice_constraints[key] for key in keys} if self.slice_constraints else {}
+        return replace(self, grids={key: np.asarray(self.grids[key]) for key in keys},
+                       slice_constraints=constraints)
 
 
 def build_scene(
@@ -241,6 +249,11 @@ def build_scene(
     ineq_line, ineq_z = lifted(ineq)
     ends = np.flatnonzero(np.diff(trace.outer) != 0)
     outer_ends = np.append(ends, len(trace) - 1) if trace.is_penalty else np.empty(0, dtype=int)
+    sliced: Mapping[int, Any] = {}
+    if n > 2 and (equalities or inequalities):  # the constraints of each slice, as its surface
+        sliced = LazyGrids(lambda s: (
+            tuple(evaluate(h, plane(trace.x[s]), X.shape) for h in equalities),
+            tuple(evaluate(g, plane(trace.x[s]), X.shape) for g in inequalities)), grid_key[positions])
 
     names = (f"$x_{{{ci + 1}}}$", f"$x_{{{cj + 1}}}$")
     note = ""
@@ -254,7 +267,7 @@ def build_scene(
                  grid_key=grid_key, grids=grids, heights=heights, phi=phi, equalities=eq,
                  inequalities=ineq, equality_line=eq_line, inequality_line=ineq_line,
                  equality_heights=eq_z, inequality_heights=ineq_z, outer_ends=outer_ends,
-                 title=title or "", note=note, axis_names=names, style=style)
+                 title=title or "", note=note, axis_names=names, style=style, slice_constraints=sliced)
 
 
 def _slice_keys(trace: Trace, m_index: np.ndarray, coords: tuple[int, int]) -> np.ndarray:
