@@ -82,6 +82,31 @@ def test_ctrl_c_leaves_only_complete_frames_and_reports(tmp_path, monkeypatch, c
     anim.close()
 
 
+def test_interrupted_overwrite_keeps_the_earlier_export_whole(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    make_quadratic(steps=6).save_frames(out, quiet=True, fps=5)
+    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    anim = make_quadratic(steps=10)
+    original = SceneFigure.render
+
+    def interrupted(self, frame, **kwargs):
+        if frame == 4:
+            raise KeyboardInterrupt
+        return original(self, frame, **kwargs)
+
+    monkeypatch.setattr(SceneFigure, "render", interrupted)
+    with pytest.raises(ExportInterrupted) as info:
+        anim.save_frames(out, quiet=False, overwrite=True)
+    assert info.value.written == 0 and "unchanged" in str(info.value)
+    assert {f.name: f.read_bytes() for f in out.iterdir()} == before  # not one file touched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
+    assert "earlier export" in capsys.readouterr().err
+    monkeypatch.undo()
+    anim.save_frames(out, quiet=True, overwrite=True)  # then a complete overwrite replaces it all
+    assert len(pngs(out)) == len(anim) and (out / "frames.tex").read_bytes() != before["frames.tex"]
+    anim.close()
+
+
 def test_ctrl_c_while_writing_a_file_leaves_no_partial_file(tmp_path, monkeypatch):
     anim = make_quadratic(steps=4)
     calls = []
@@ -201,7 +226,9 @@ def test_ctrl_c_stops_a_parallel_export_quickly_leaving_complete_frames(tmp_path
     proc = subprocess.Popen([sys.executable, "-c", script, str(out)], stdout=subprocess.PIPE, text=True,
                             start_new_session=True)  # its own process group, as a terminal's job
     deadline = time.time() + 60
-    while len(list(out.glob("frame_*.png"))) < 20 and time.time() < deadline and proc.poll() is None:
+    staged = tmp_path / ".frames.optviz-tmp-*" / "frame_*.png"  # built beside the target, then moved in
+    while len(list(tmp_path.glob(str(staged.relative_to(tmp_path))))) < 20 and time.time() < deadline \
+            and proc.poll() is None:
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the parent and its workers
     stdout, _ = proc.communicate(timeout=30)
@@ -214,4 +241,4 @@ def test_ctrl_c_stops_a_parallel_export_quickly_leaving_complete_frames(tmp_path
     assert 0 < written == len(files) < total
     for f in files:
         Image.open(f).load()
-    assert not list(out.glob(".*"))
+    assert not list(out.glob(".*")) and not list(tmp_path.glob(".*"))  # no temporary file or folder
