@@ -77,10 +77,12 @@ class ExportInterrupted(KeyboardInterrupt):
     A `KeyboardInterrupt`, so a program that does not catch it still stops as Ctrl-C should.
     """
 
-    def __init__(self, directory: Path, written: int, total: int, *, message: str | None = None):
+    def __init__(self, directory: Path, written: int, total: int, *, message: str | None = None,
+                 reported: bool = False):
         message = message or f"export interrupted: {written} of {total} frames complete in {directory}"
         super().__init__(message)
         self.directory, self.written, self.total = directory, written, total
+        self.reported = reported  # the export has printed what it left (not quiet)
 
 
 def frame_name(index: int, total: int) -> str:
@@ -132,11 +134,11 @@ def _interrupted(path: Path, staged: Path, written: int, total: int, *, earlier:
         _say(f"Interrupted after {written} of {total} frames: the earlier export in {path} is unchanged",
              quiet)
         return ExportInterrupted(path, 0, total, message=f"export interrupted: the earlier export in {path} "
-                                 "is unchanged")
+                                 "is unchanged", reported=not quiet)
     with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C, held back while publishing
         _publish(staged, path)
     _say(f"Interrupted: {written} of {total} frames complete in {path}", quiet)
-    return ExportInterrupted(path, written, total)
+    return ExportInterrupted(path, written, total, reported=not quiet)
 
 
 def frames_tex(directory: Path, count: int, *, fps: float, name: str | None = None) -> Path:
