@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import io
 import multiprocessing
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -242,3 +243,20 @@ def test_ctrl_c_stops_a_parallel_export_quickly_leaving_complete_frames(tmp_path
     for f in files:
         Image.open(f).load()
     assert not list(out.glob(".*")) and not list(tmp_path.glob(".*"))  # no temporary file or folder
+
+
+def test_a_folder_whose_parent_is_read_only_is_staged_inside_it(quad_anim, tmp_path, monkeypatch):
+    import tempfile
+
+    real = tempfile.mkdtemp
+    out = tmp_path / "out"
+
+    def parent_read_only(prefix=None, dir=None, **kwargs):
+        if Path(dir) == tmp_path:
+            raise PermissionError(13, "Permission denied", str(dir))
+        return real(prefix=prefix, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", parent_read_only)
+    quad_anim.save_frames(out, quiet=True)
+    assert len(pngs(out)) == len(quad_anim) and not list(out.glob(".*"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

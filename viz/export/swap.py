@@ -29,6 +29,8 @@ def staging(directory: Path) -> Iterator[Path]:
     directory.parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{directory.name}.optviz-tmp-"
     try:
+        if directory.is_mount():  # a USB stick's root: its parent is another file system, rename fails
+            raise PermissionError
         tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=directory.parent))
     except PermissionError:  # a writable folder in a read-only one (e.g. --export /tmp): stage inside
         directory.mkdir(exist_ok=True)
