@@ -113,7 +113,7 @@ def run(animator: Any, args: argparse.Namespace, *, prog: str = "optviz",
     int
         The process exit status.
     """
-    from viz import ExportInterrupted, FFmpegNotFoundError, has_display
+    from viz import FFmpegNotFoundError, has_display
 
     if args.gif:
         too_big = gif_memory_problem(len(animator), args.size, args.dpi)
@@ -145,19 +145,12 @@ def run(animator: Any, args: argparse.Namespace, *, prog: str = "optviz",
         where = f" {shown(error.filename)}" if error.filename else ""
         print(f"{prog}: error: cannot write{where}: {shown(error.strerror or error, 300)}", file=sys.stderr)
         return EXIT_FAILED
-    except ExportInterrupted:
-        if args.quiet:  # otherwise the export has said how many frames are complete
-            print(f"{prog}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
     if args.no_show:
         return 0
     if exported and not has_display():
         print("No display available: skipped the live view (the exports above hold the animation).")
         return 0
-    try:
-        animator.show(quiet=args.quiet, interval=1000.0 / args.fps, **live)
-    except ExportInterrupted:
-        return EXIT_INTERRUPTED
+    animator.show(quiet=args.quiet, interval=1000.0 / args.fps, **live)
     return 0
 
 
@@ -178,26 +171,12 @@ def interruptible(prog: str, action: Callable[[], int]) -> int:
     with _sigterm_raises() as terminated:
         try:
             return action()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
             stopped = terminated()
-        except Exception as error:
-            # A cleanup that fails on the interruption (matplotlib's movie writer finishing a GIF
-            # with no frames yet) must not turn it into a traceback.
-            if not _caused_by_interruption(error):
-                raise
-            stopped = terminated()
-    print(f"{prog}: {'terminated' if stopped else 'interrupted'}", file=sys.stderr, flush=True)
+            said = getattr(stop, "reported", False)  # an export that has printed what it left
+    if not said:
+        print(f"{prog}: {'terminated' if stopped else 'interrupted'}", file=sys.stderr, flush=True)
     return EXIT_TERMINATED if stopped else EXIT_INTERRUPTED
-
-
-def _caused_by_interruption(error: BaseException) -> bool:
-    seen: set[int] = set()
-    while error is not None and id(error) not in seen:
-        if isinstance(error, KeyboardInterrupt):
-            return True
-        seen.add(id(error))
-        error = error.__context__
-    return False
 
 
 @contextlib.contextmanager

@@ -374,22 +374,23 @@ class _Rows:
     HEADER = f"{'k':>5} {'x':<28} {'f':>12} {'F':>12} {'|grad F|':>10} {'M':>8} {'step':>10}"
 
     def __init__(self, stream, *, quiet: bool) -> None:
-        self.stream, self.quiet, self.result, self._started = stream, quiet, None, False
+        self.quiet, self.result = quiet, None
+        self._rows = self._printed(stream)
 
     def __iter__(self) -> _Rows:
         return self
 
     def __next__(self):
-        if not self._started and not self.quiet:
+        return next(self._rows)
+
+    def _printed(self, stream):
+        from optimizers import mapped
+
+        if not self.quiet:
             print(self.HEADER)
-        self._started = True
-        if self.result is not None:
-            raise StopIteration
-        try:
-            it = next(self.stream)
-        except StopIteration as stop:
-            self.result = stop.value
-            raise StopIteration from None
+        self.result = yield from mapped(stream, self._row)
+
+    def _row(self, it):
         if not self.quiet:
             step = "" if it.step is None else f"{it.step:.3g}"
             print(f"{it.k:>5} {_fmt(it.x):<28} {it.objective:>12.6g} {it.fun:>12.6g} "

@@ -128,13 +128,11 @@ def build_mlp(args: argparse.Namespace) -> Animator:
     if args.directions == "pca":
         d1, d2, explained = pca_directions(np.array([it.x for it in run]))
         how = (f"principal directions of the path ({explained[0]:.0%} + {explained[1]:.0%} of its variance)")
-        names = ("$a$ (PC 1)", "$b$ (PC 2)")
         domain = None  # a square around the projected path
     else:
         rng = np.random.default_rng(args.seed)
         d1, d2 = (filter_normalized_direction(theta_star, filters(mlp), rng=rng) for _ in range(2))
         how = "random filter-normalized directions"
-        names = ("$a$ (random 1)", "$b$ (random 2)")
         domain = ((-1.0, 1.0), (-1.0, 1.0))  # a = 1: a step as long as the weights, filter by filter
     plane = Plane(theta_star, d1, d2)
     animator = Animator(plane.iterates(run), plane.surface(batched_loss(mlp, X, y), chunk=256),
@@ -142,7 +140,7 @@ def build_mlp(args: argparse.Namespace) -> Animator:
                         title=(r"Loss of a 2-16-16-1 network on the plane $\theta^* + a\,d_1 + b\,d_2$, "
                                f"{how}; {optimizer}, lr {lr:g}"),
                         **animator_options(args))
-    return _named(animator, names)
+    return _named(animator, ("$a$", "$b$"))  # the title says what a and b are
 
 
 def build(args: argparse.Namespace) -> Animator:

@@ -33,9 +33,9 @@ def build(args: argparse.Namespace) -> NetworkAnimator:
     return NetworkAnimator(
         stream, predictor(mlp), X, labels, kind="classification",
         title=f"2-16-16-1 tanh network classifying two moons ({args.optimizer}, cross-entropy)",
-        # from the top view's bottom edge (x1 to the right, x2 away from the camera), high enough
-        # to see over the P = 1 plateau: both panels show the moons in the same places
-        view=(50.0, -80.0),
+        # from the top view's bottom edge (x1 to the right, x2 away from the camera): both panels
+        # show the moons in the same places; low enough that the axis names stay in the frame
+        view=(30.0, -70.0),
         **animator_options(args),
     )
 

@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -331,15 +330,32 @@ def test_ctrl_c_at_the_terminal_while_encoding_an_mp4_exits_130_and_leaves_nothi
         [sys.executable, "-m", "demos.penalty_seed", "--no-show", "--quiet", "--mp4", str(tmp_path / "a.mp4"),
          "--dpi", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
         env={**os.environ, "MPLBACKEND": "Agg"}, start_new_session=True)
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    # once ffmpeg runs (a signal while it is being started would miss it: a race of viz's, not ours)
-    _started(process, lambda: any(tmp_path.glob(".a.*.mp4")) and children.read_text().strip(), "ffmpeg")
+    # as soon as the temporary file exists: ffmpeg may be starting (viz holds the signal until it runs)
+    _started(process, lambda: any(tmp_path.glob(".a.*.mp4")), "temporary MP4")
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert err == "python -m demos.penalty_seed: interrupted\n"
     assert list(tmp_path.iterdir()) == []
 
+
+
+def test_sigterm_during_an_overwrite_keeps_the_earlier_export_and_no_temporary_folder(tmp_path, capsys):
+    frames = tmp_path / "frames"
+    small = ["--no-show", "--quiet", "--dpi", "40", "--size", "4", "3", "--export", str(frames)]
+    assert importlib.import_module("demos.penalty_seed").run([*small, "--frames", "3"]) == 0
+    earlier = {f.name: f.read_bytes() for f in frames.iterdir()}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "demos.penalty_seed", *small, "--overwrite", "--frames", "400"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env={**os.environ, "MPLBACKEND": "Agg"})
+    _started(process, lambda: any(tmp_path.glob(".frames.optviz-tmp-*/frame_*.png")), "a first new frame")
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143, err
+    assert err == "python -m demos.penalty_seed: terminated\n"
+    assert {f.name: f.read_bytes() for f in frames.iterdir()} == earlier
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["frames"]
 
 FLAG_WORDS = ["run", "demo", "list", "x1^2", "--dpi", "--size", "--fps", "--frames", "--every", "--seed",
               "--x0", "--export", "--gif", "--mp4", "-c", "--domain", "--max-iter", "--", "-x1", "nan",

@@ -118,7 +118,7 @@ def test_landscape_surface_at_the_origin_is_the_loss_at_the_centre():
     tr = anim.trace
     np.testing.assert_allclose(tr.x[-1], 0.0, atol=1e-12)  # the plane passes through theta*
     assert anim.scene.heights[0, -1] == pytest.approx(tr.fun[-1], rel=1e-12)
-    assert anim.scene.axis_names == ("$a$ (PC 1)", "$b$ (PC 2)") and len(anim) == 6
+    assert anim.scene.axis_names == ("$a$", "$b$") and len(anim) == 6
     exact = loss_landscape.build(args(network="two-weight"))
     np.testing.assert_allclose(exact.scene.heights[0], exact.trace.fun, rtol=1e-12)  # no slice: exact
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import io
 import multiprocessing
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -79,6 +80,31 @@ def test_ctrl_c_leaves_only_complete_frames_and_reports(tmp_path, monkeypatch, c
         Image.open(f).load()  # every file left is a complete PNG
     assert not (tmp_path / "frames.tex").exists()
     assert f"{stop_at} of {len(anim)} frames complete" in capsys.readouterr().err
+    anim.close()
+
+
+def test_interrupted_overwrite_keeps_the_earlier_export_whole(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    make_quadratic(steps=6).save_frames(out, quiet=True, fps=5)
+    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    anim = make_quadratic(steps=10)
+    original = SceneFigure.render
+
+    def interrupted(self, frame, **kwargs):
+        if frame == 4:
+            raise KeyboardInterrupt
+        return original(self, frame, **kwargs)
+
+    monkeypatch.setattr(SceneFigure, "render", interrupted)
+    with pytest.raises(ExportInterrupted) as info:
+        anim.save_frames(out, quiet=False, overwrite=True)
+    assert info.value.written == 0 and "unchanged" in str(info.value)
+    assert {f.name: f.read_bytes() for f in out.iterdir()} == before  # not one file touched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
+    assert "earlier export" in capsys.readouterr().err
+    monkeypatch.undo()
+    anim.save_frames(out, quiet=True, overwrite=True)  # then a complete overwrite replaces it all
+    assert len(pngs(out)) == len(anim) and (out / "frames.tex").read_bytes() != before["frames.tex"]
     anim.close()
 
 
@@ -201,7 +227,9 @@ def test_ctrl_c_stops_a_parallel_export_quickly_leaving_complete_frames(tmp_path
     proc = subprocess.Popen([sys.executable, "-c", script, str(out)], stdout=subprocess.PIPE, text=True,
                             start_new_session=True)  # its own process group, as a terminal's job
     deadline = time.time() + 60
-    while len(list(out.glob("frame_*.png"))) < 20 and time.time() < deadline and proc.poll() is None:
+    staged = tmp_path / ".frames.optviz-tmp-*" / "frame_*.png"  # built beside the target, then moved in
+    while len(list(tmp_path.glob(str(staged.relative_to(tmp_path))))) < 20 and time.time() < deadline \
+            and proc.poll() is None:
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the parent and its workers
     stdout, _ = proc.communicate(timeout=30)
@@ -214,4 +242,21 @@ def test_ctrl_c_stops_a_parallel_export_quickly_leaving_complete_frames(tmp_path
     assert 0 < written == len(files) < total
     for f in files:
         Image.open(f).load()
-    assert not list(out.glob(".*"))
+    assert not list(out.glob(".*")) and not list(tmp_path.glob(".*"))  # no temporary file or folder
+
+
+def test_a_folder_whose_parent_is_read_only_is_staged_inside_it(quad_anim, tmp_path, monkeypatch):
+    import tempfile
+
+    real = tempfile.mkdtemp
+    out = tmp_path / "out"
+
+    def parent_read_only(prefix=None, dir=None, **kwargs):
+        if Path(dir) == tmp_path:
+            raise PermissionError(13, "Permission denied", str(dir))
+        return real(prefix=prefix, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", parent_read_only)
+    quad_anim.save_frames(out, quiet=True)
+    assert len(pngs(out)) == len(quad_anim) and not list(out.glob(".*"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizers import Iterate, adam
-from viz import Animator, Plane, filter_normalized_direction, pca_directions
+from viz import Animator, Plane, collect, filter_normalized_direction, pca_directions
 
 
 def quadratic(n: int, seed: int = 0):
@@ -133,3 +133,20 @@ def test_iterates_are_mapped_into_the_plane_and_drawn_by_the_animator():
     assert len(anim) == 5
     assert anim.scene.heights[0, -1] != 0 and anim.render(4).shape == (120, 160, 4)
     anim.close()
+
+
+def test_plane_iterates_return_the_wrapped_streams_result():
+    from optimizers import gradient_descent, run
+
+    rng = np.random.default_rng(3)
+    plane = Plane(np.zeros(3), rng.normal(size=3), rng.normal(size=3))
+
+    def stream():
+        return gradient_descent(lambda x: float(x @ x), lambda x: 2 * x, [1.0, -2.0, 0.5], max_iter=40)
+
+    expected = run(stream())
+    result = run(plane.iterates(stream()))
+    assert result is not None and result.status == expected.status and result.nit == expected.nit
+    np.testing.assert_array_equal(result.x, expected.x)  # the real parameters, not the plane's (a, b)
+    trace = collect(plane.iterates(stream()))
+    assert trace.result.status == expected.status and trace.n == 2

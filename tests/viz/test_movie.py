@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from pathlib import Path
 
 import matplotlib as mpl
 import pytest
@@ -91,3 +92,71 @@ def test_failed_movie_leaves_no_file(quad_anim, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         quad_anim.save(tmp_path / "x.txt", Broken(), quiet=True)
     assert not list(tmp_path.iterdir())
+
+
+def _interrupt_at(monkeypatch, frame):
+    from viz.figures import SceneFigure
+
+    original = SceneFigure.render
+
+    def render(self, i, **kwargs):
+        if i == frame:
+            raise KeyboardInterrupt
+        return original(self, i, **kwargs)
+
+    monkeypatch.setattr(SceneFigure, "render", render)
+
+
+def test_gif_interrupted_before_its_first_frame_is_the_interruption_and_no_file(quad_anim, tmp_path,
+                                                                                monkeypatch):
+    _interrupt_at(monkeypatch, 0)  # matplotlib's finish would raise IndexError here
+    with pytest.raises(KeyboardInterrupt) as info:
+        quad_anim.save_gif(tmp_path / "a.gif", quiet=True)
+    assert info.value.__context__ is None
+    assert not list(tmp_path.iterdir())
+
+
+def test_mp4_interrupted_kills_and_waits_for_ffmpeg_and_leaves_no_file(quad_anim, tmp_path, monkeypatch):
+    from viz.export import mp4_writer, write_movie
+
+    writer = mp4_writer(fps=5)
+    _interrupt_at(monkeypatch, 2)
+    with pytest.raises(KeyboardInterrupt):
+        write_movie(quad_anim.view, tmp_path / "a.mp4", writer, quiet=True)
+    assert writer._proc.returncode is not None  # ffmpeg is gone: it cannot write on
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_signal_while_ffmpeg_starts_is_held_until_it_can_be_stopped(quad_anim, tmp_path):
+    import os
+    import signal
+
+    from viz.export import mp4_writer, write_movie
+
+    writer = mp4_writer(fps=5)
+    setup = writer.setup
+
+    def setup_then_ctrl_c(*args, **kwargs):
+        setup(*args, **kwargs)  # ffmpeg has started: a Ctrl-C now must not orphan it
+        os.kill(os.getpid(), signal.SIGINT)
+
+    writer.setup = setup_then_ctrl_c
+    with pytest.raises(KeyboardInterrupt):
+        write_movie(quad_anim.view, tmp_path / "a.mp4", writer, quiet=True)
+    assert writer._proc.returncode is not None
+    assert not list(tmp_path.iterdir())
+
+
+def test_movie_temporary_file_has_the_target_suffix_in_its_folder(quad_anim, tmp_path):
+    seen = []
+
+    class Spy(CountingWriter):
+        def setup(self, fig, outfile, dpi=None):
+            seen.append(outfile)
+            super().setup(fig, outfile, dpi=dpi)
+
+    quad_anim.save(tmp_path / "sub" / "movie.gif", Spy(), quiet=True)
+    tmp = seen[0]
+    assert Path(tmp).parent == tmp_path / "sub" and tmp.endswith(".gif")
+    assert Path(tmp).name.startswith(".movie.")
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["movie.gif"]

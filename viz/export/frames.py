@@ -13,6 +13,7 @@ workers stop after their current frame, and the count of complete frames is repo
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -30,6 +31,7 @@ from ..scenes import Scene
 from .atomic import write_atomic
 from .png import BandedPngEncoder
 from .progress import progress
+from .swap import publish, staging
 
 __all__ = ["ExportInterrupted", "FrameExport", "export_frames", "export_frames_parallel", "frame_name",
            "frames_tex", "prepare_directory"]
@@ -70,12 +72,17 @@ class FrameExport:
 class ExportInterrupted(KeyboardInterrupt):
     """Ctrl-C during an export: `written` complete frames are in `directory`, nothing partial.
 
+    An export interrupted while replacing an earlier one keeps the earlier one (``written == 0``).
+
     A `KeyboardInterrupt`, so a program that does not catch it still stops as Ctrl-C should.
     """
 
-    def __init__(self, directory: Path, written: int, total: int):
-        super().__init__(f"export interrupted: {written} of {total} frames complete in {directory}")
+    def __init__(self, directory: Path, written: int, total: int, *, message: str | None = None,
+                 reported: bool = False):
+        message = message or f"export interrupted: {written} of {total} frames complete in {directory}"
+        super().__init__(message)
         self.directory, self.written, self.total = directory, written, total
+        self.reported = reported  # the export has printed what it left (not quiet)
 
 
 def frame_name(index: int, total: int) -> str:
@@ -84,44 +91,68 @@ def frame_name(index: int, total: int) -> str:
 
 
 def _earlier_outputs(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
     return sorted(directory.glob("frame_*.png")) + ([directory / TEX_NAME] if (directory / TEX_NAME).exists()
                                                     else [])
 
 
 def prepare_directory(directory: str | os.PathLike[str], *, overwrite: bool) -> Path:
-    """Create `directory`; refuse one holding earlier frames unless `overwrite` (then remove them).
+    """Check `directory` can take an export: refuse a file, or earlier frames unless `overwrite`.
+
+    Nothing is created or removed here: the export is built in a `staging` folder and
+    published only when complete.
 
     Raises
     ------
+    NotADirectoryError
+        If `directory` is a file.
     FileExistsError
         If earlier frames are there and `overwrite` is false.
     """
     path = Path(directory)
     if path.exists() and not path.is_dir():
         raise NotADirectoryError(f"{path} is a file; frames need a folder")
-    path.mkdir(parents=True, exist_ok=True)
     earlier = _earlier_outputs(path)
     if earlier and not overwrite:
         raise FileExistsError(f"{path} already holds {len(earlier)} earlier frame file(s); pass "
                               "overwrite=True (demos: --overwrite) or choose an empty folder")
-    for old in earlier:  # a shorter export must not leave stale frames behind the new ones
-        old.unlink()
-    for tmp in path.glob(".frame_*.tmp"):
-        tmp.unlink()
     return path
 
 
-def frames_tex(directory: Path, count: int, *, fps: float) -> Path:
+def _publish(staged: Path, directory: Path) -> None:
+    """Move the export in `staged` into `directory` (frames first, frames.tex last; see `publish`)."""
+    new = _earlier_outputs(staged)  # frames sort before frames.tex
+    names = {f.name for f in new}
+    publish(new, directory, stale=[old for old in _earlier_outputs(directory) if old.name not in names])
+
+
+def _interrupted(path: Path, staged: Path, written: int, total: int, *, earlier: bool,
+                 quiet: bool) -> ExportInterrupted:
+    """Ctrl-C mid-export: an earlier export stays as it was; in an empty folder the complete frames stay."""
+    if earlier:
+        _say(f"Interrupted after {written} of {total} frames: the earlier export in {path} is unchanged",
+             quiet)
+        return ExportInterrupted(path, 0, total, message=f"export interrupted: the earlier export in {path} "
+                                 "is unchanged", reported=not quiet)
+    with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C, held back while publishing
+        _publish(staged, path)
+    _say(f"Interrupted: {written} of {total} frames complete in {path}", quiet)
+    return ExportInterrupted(path, written, total, reported=not quiet)
+
+
+def frames_tex(directory: Path, count: int, *, fps: float, name: str | None = None) -> Path:
     """Write ``frames.tex``: an `animate` package ``\\animategraphics`` of the frames.
 
     ``\\input`` it from a document in the folder's parent (else edit the path prefix in the
-    file); the preamble needs ``\\usepackage{animate}``.
+    file); the preamble needs ``\\usepackage{animate}``. `name` is the folder the snippet names
+    (default `directory`'s own: another when it is written in a staging folder).
     """
     first, last = frame_name(0, count)[6:-4], frame_name(count - 1, count)[6:-4]
     text = (
         "% Frames exported by optviz. Preamble: \\usepackage{animate}\n"
         "% The path below is relative to the main .tex file, assumed to sit in this folder's parent.\n"
-        f"\\animategraphics[controls,loop,width=\\linewidth]{{{fps:g}}}{{{directory.name}/frame_}}"
+        f"\\animategraphics[controls,loop,width=\\linewidth]{{{fps:g}}}{{{name or directory.name}/frame_}}"
         f"{{{first}}}{{{last}}}\n"
     )
     path = directory / TEX_NAME
@@ -146,22 +177,26 @@ def export_frames(view: CachedFigure, directory: str | os.PathLike[str], *, over
         On Ctrl-C, after reporting how many complete frames were written.
     """
     path = prepare_directory(directory, overwrite=overwrite)
+    earlier = bool(_earlier_outputs(path))
     total = len(view)
     encoder = BandedPngEncoder(dpi=view.figure.dpi)
     start, written, size = time.perf_counter(), 0, (0, 0)
-    try:
-        with progress(total, label=f"PNG frames -> {path}", quiet=quiet) as bar:
-            for frame in range(total):
-                pixels = view.render(frame, copy=False)
-                encoder.set_background(*view.background)
-                write_atomic(path / frame_name(frame, total), encoder.encode(pixels))
-                size = (pixels.shape[1], pixels.shape[0])
-                written += 1
-                bar.update(1)
-    except KeyboardInterrupt:
-        _say(f"Interrupted: {written} of {total} frames complete in {path}", quiet)
-        raise ExportInterrupted(path, written, total) from None
-    tex_path = frames_tex(path, total, fps=fps) if tex else None
+    with staging(path) as staged:
+        try:
+            with progress(total, label=f"PNG frames -> {path}", quiet=quiet) as bar:
+                for frame in range(total):
+                    pixels = view.render(frame, copy=False)
+                    encoder.set_background(*view.background)
+                    write_atomic(staged / frame_name(frame, total), encoder.encode(pixels))
+                    size = (pixels.shape[1], pixels.shape[0])
+                    written += 1
+                    bar.update(1)
+            if tex:
+                frames_tex(staged, total, fps=fps, name=path.resolve().name)
+        except KeyboardInterrupt:
+            raise _interrupted(path, staged, written, total, earlier=earlier, quiet=quiet) from None
+        _publish(staged, path)
+    tex_path = path / TEX_NAME if tex else None
     return FrameExport(path, written, size, time.perf_counter() - start, tex_path)
 
 
@@ -248,6 +283,7 @@ def export_frames_parallel(scene: Scene, directory: str | os.PathLike[str], *,
     FrameExport
     """
     path = prepare_directory(directory, overwrite=overwrite)
+    earlier = bool(_earlier_outputs(path))
     total = len(scene)
     own = executor is None
     pool = default_executor() if own else executor
@@ -256,33 +292,36 @@ def export_frames_parallel(scene: Scene, directory: str | os.PathLike[str], *,
     bounds = np.linspace(0, total, n_chunks + 1).round().astype(int)
     start, written, size = time.perf_counter(), 0, (0, 0)
     futures = []
-    try:
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-            if b > a:
-                positions = list(range(int(a), int(b)))
-                futures.append(pool.submit(_render_chunk, scene.restricted(positions), positions,
-                                           str(path), total))
-        with progress(total, label=f"PNG frames -> {path} ({workers} processes)", quiet=quiet) as bar:
-            for future in cf.as_completed(futures):
-                count, w, h = future.result()
-                written += count
-                size = (w, h)
-                bar.update(count)
-    except KeyboardInterrupt:
-        stop = getattr(pool, "optviz_stop", None)
-        if stop is not None:
-            stop.set()  # running chunks end after their current frame
-        for future in futures:
-            future.cancel()
-        if own:
-            pool.shutdown(wait=True, cancel_futures=True)
-        for tmp in path.glob(".frame_*.tmp"):  # a worker we could not stop may leave one
-            tmp.unlink(missing_ok=True)
-        done = len(list(path.glob("frame_*.png")))
-        _say(f"Interrupted: {done} of {total} frames complete in {path}", quiet)
-        raise ExportInterrupted(path, done, total) from None
-    finally:
-        if own:
-            pool.shutdown(wait=True, cancel_futures=True)
-    tex_path = frames_tex(path, total, fps=fps) if tex else None
+    with staging(path) as staged:
+        try:
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+                if b > a:
+                    positions = list(range(int(a), int(b)))
+                    futures.append(pool.submit(_render_chunk, scene.restricted(positions), positions,
+                                               str(staged), total))
+            with progress(total, label=f"PNG frames -> {path} ({workers} processes)", quiet=quiet) as bar:
+                for future in cf.as_completed(futures):
+                    count, w, h = future.result()
+                    written += count
+                    size = (w, h)
+                    bar.update(count)
+            if tex:
+                frames_tex(staged, total, fps=fps, name=path.resolve().name)
+        except KeyboardInterrupt:
+            stop = getattr(pool, "optviz_stop", None)
+            if stop is not None:
+                stop.set()  # running chunks end after their current frame
+            for future in futures:
+                future.cancel()
+            if own:
+                pool.shutdown(wait=True, cancel_futures=True)
+            for tmp in staged.glob(".frame_*.tmp"):  # a worker we could not stop may leave one
+                tmp.unlink(missing_ok=True)
+            done = len(list(staged.glob("frame_*.png")))
+            raise _interrupted(path, staged, done, total, earlier=earlier, quiet=quiet) from None
+        finally:
+            if own:
+                pool.shutdown(wait=True, cancel_futures=True)
+        _publish(staged, path)
+    tex_path = path / TEX_NAME if tex else None
     return FrameExport(path, written, size, time.perf_counter() - start, tex_path)

@@ -8,6 +8,7 @@ the animator's cached frame pixels instead of re-drawing the whole figure per fr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ from matplotlib.animation import AbstractMovieWriter, FFMpegWriter, PillowWriter
 from ..figures import CachedFigure
 from .atomic import umask
 from .progress import progress
+from .swap import signals_held
 
 __all__ = ["FFmpegNotFoundError", "find_ffmpeg", "mp4_writer", "gif_writer", "write_movie"]
 
@@ -107,18 +109,29 @@ def write_movie(view: CachedFigure, path: str | os.PathLike[str], writer: Abstra
 
     Writers with ``grab_pixels`` get the cached frame pixels; any other
     `~matplotlib.animation.AbstractMovieWriter` (e.g. a test's frame counter) gets
-    ``grab_frame()`` after each ``view.update``. The movie goes to a temporary file that
-    replaces `path` only when complete.
+    ``grab_frame()`` after each ``view.update``. The movie goes to a temporary file
+    ``.<stem>.XXXX<suffix>`` beside `path` (the suffix tells the writer the format) that replaces
+    `path` only when complete.
+
+    Notes
+    -----
+    On any exception, Ctrl-C and SIGTERM included (the demos raise SIGTERM as a KeyboardInterrupt),
+    the writer is abandoned rather than finished: ffmpeg is killed and waited for, so it cannot
+    write on after the temporary file is removed, and matplotlib's ``finish`` (which fails on a
+    movie of no frames) never replaces the interruption with its own error. The temporary file is
+    created and ffmpeg started with the signals held back, so a signal lands before or after both.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~umask())
     fig = view.figure
+    tmp: Path | None = None
     try:
+        with signals_held():
+            tmp = _temporary_beside(target)
+            writer.setup(fig, str(tmp), dpi=fig.dpi)
+        # as matplotlib's `saving`: a 'tight' bbox would change the frame size from frame to frame
         with progress(len(view), label=f"{target.suffix[1:].upper() or 'movie'} -> {target}",
-                      quiet=quiet) as bar, writer.saving(fig, tmp, dpi=fig.dpi):
+                      quiet=quiet) as bar, mpl.rc_context({"savefig.bbox": None}):
             direct = hasattr(writer, "grab_pixels")
             for frame in range(len(view)):
                 if direct:
@@ -127,9 +140,33 @@ def write_movie(view: CachedFigure, path: str | os.PathLike[str], writer: Abstra
                     view.update(frame)
                     writer.grab_frame()
                 bar.update(1)
+        writer.finish()
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _abandon(writer)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise
     return target
 
+
+def _temporary_beside(target: Path) -> Path:
+    """An empty file ``.<stem>.XXXX<suffix>`` beside `target`, with the umask's usual permissions."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix)
+    os.close(fd)
+    os.chmod(tmp, 0o666 & ~umask())
+    return Path(tmp)
+
+
+def _abandon(writer: AbstractMovieWriter) -> None:
+    """Stop a writer without finishing its movie: kill its external program (ffmpeg) and wait for it."""
+    proc = getattr(writer, "_proc", None)
+    if proc is None:
+        return
+    if proc.poll() is None:
+        proc.kill()
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+    proc.wait()

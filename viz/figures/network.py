@@ -40,7 +40,7 @@ LOSS_COLOR = "#1f77b4"
 _BEND_TOLERANCE = 0.01  # of the z-range: a block bending more than this is drawn fine
 # Panel rectangles in figure fractions (left, bottom, width, height): fixed, no layout engine,
 # so nothing moves between frames (the pixel background relies on it).
-_RECT_3D = (0.0, 0.0, 0.57, 0.86)
+_RECT_3D = (0.0, 0.06, 0.57, 0.80)  # room below for the x1 label at lecture text sizes
 _RECT_TOP = (0.6, 0.42, 0.3, 0.42)
 _RECT_LOSS = (0.62, 0.08, 0.33, 0.24)
 # Moving artists above every static one of their axes, in the full drawing as in the cached one.

@@ -244,8 +244,8 @@ class RunsFigure(SceneFigure):
         run = self.scene.runs[r]
         tr = run.trace
         text = (f"{GLYPHS[r % len(GLYPHS)]} {run.name:<{self._name_width}}  k={tr.k[i]:<3d} "
-                f"f={tr.fun[i]:<9.3g} "
-                f"‖∇f‖={tr.grad_norm[i]:.1e}")
+                f"f={_short(f'{tr.fun[i]:.3g}'):<8} "
+                f"‖∇f‖={_short(f'{tr.grad_norm[i]:.1e}')}")
         if i == len(tr) - 1 and run.status:
             text += f"  {run.status}"
         elif not np.isfinite(run.xy[i]).all():
@@ -254,3 +254,9 @@ class RunsFigure(SceneFigure):
 
     def _background_state(self) -> Any:
         return self._finished
+
+
+def _short(number: str) -> str:
+    """A formatted number without the exponent's plus sign and leading zero ("1.1e148", "3e-05" -> "3e-5"):
+    the label box stays within the 3D panel even for a diverging run."""
+    return number.replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")

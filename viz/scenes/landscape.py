@@ -15,11 +15,13 @@ batched loss ``loss_many(thetas) -> losses`` and, for filter normalization, inde
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from .trace import Returning
 
 __all__ = ["Plane", "filter_normalized_direction", "pca_directions"]
 
@@ -223,14 +225,17 @@ class Plane:
 
         return F
 
-    def iterates(self, iterates: Iterable[Any]) -> Iterator[Any]:
-        """The iterates with ``x`` and ``grad`` mapped into the plane, lazily.
+    def iterates(self, iterates: Iterable[Any]) -> Generator[Any, None, Any]:
+        """The iterates with ``x`` and ``grad`` mapped into the plane, lazily; returns the stream's Result.
 
         Each record is copied with ``dataclasses.replace`` (e.g. an `optimizers.Iterate`):
         ``x`` becomes its coordinates (a, b), ``grad`` the projected gradient ``D' g``, and
         ``fun`` stays the loss at the real parameters. The step and direction are dropped:
-        a step in parameter space is not a line in the plane.
+        a step in parameter space is not a line in the plane. What the wrapped stream returns
+        (its `Result`) is returned too, so `collect` and ``optimizers.run`` still see it.
         """
-        for it in iterates:
+        stream = Returning(iterates)
+        for it in stream:
             yield dataclasses.replace(it, x=self.coordinates(it.x), grad=self.gradient(it.grad),
                                       step=None, direction=None)
+        return stream.result

@@ -16,7 +16,7 @@ import numpy as np
 
 from .framing import DEFAULT_FRAMING, Framing, Style
 from .limits import Domain, domain_from_points, z_limits
-from .sampling import Surface, evaluate, phi_samples
+from .sampling import DrawnRows, Surface, evaluate, phi_samples
 from .scene import Scene
 from .trace import Trace
 
@@ -44,8 +44,8 @@ class Run:
         edge, NaN after (so the path stops there).
     z : ndarray, shape (N,)
         The surface's height at `xy`.
-    phi : ndarray, shape (N, PHI_SAMPLES)
-        phi(t) around each step, as `Scene.phi`.
+    phi : DrawnRows, shape (N, PHI_SAMPLES)
+        phi(t) around each drawn step, as `Scene.phi`.
     color : str
         Line colour.
     end_frame : int
@@ -57,7 +57,7 @@ class Run:
     index: np.ndarray
     xy: np.ndarray
     z: np.ndarray
-    phi: np.ndarray
+    phi: DrawnRows
     color: str
     end_frame: int
 
@@ -147,9 +147,9 @@ def build_runs_scene(
         xy = clip_to_domain(tr.x[:, [ci, cj]], domain)
         args = [xy[:, 0], xy[:, 1]] if (ci, cj) == (0, 1) else [xy[:, 1], xy[:, 0]]
         z = evaluate(surface, args, (len(tr),))
-        phi = phi_samples(tr, [surface], np.zeros(len(tr), dtype=int))
+        phi = phi_samples(tr, [surface], np.zeros(len(tr), dtype=int), index)
         end = int(np.argmax(index == len(tr) - 1)) if index[-1] == len(tr) - 1 else len(positions)
-        for a in (index, xy, z, phi):
+        for a in (index, xy, z):
             a.flags.writeable = False
         built.append(Run(name=str(name), trace=tr, index=index, xy=xy, z=z, phi=phi, color=palette[r],
                          end_frame=end))

@@ -12,7 +12,7 @@ import numpy as np
 
 from .trace import Trace
 
-__all__ = ["PHI_SAMPLES", "PHI_SPAN", "LazyGrids", "Surface", "evaluate", "phi_samples"]
+__all__ = ["PHI_SAMPLES", "PHI_SPAN", "DrawnRows", "LazyGrids", "Surface", "evaluate", "phi_samples"]
 
 Surface = Callable[..., np.ndarray]
 PHI_SPAN = 1.6  # the inset shows phi on [0, PHI_SPAN * t*], so the chosen minimum sits inside
@@ -58,17 +58,49 @@ def evaluate(fn: Surface, coords: Sequence[np.ndarray | float], shape: tuple[int
 
 
 
-def phi_samples(trace: Trace, functions: list[Surface], m_index: np.ndarray) -> np.ndarray:
-    """phi(t) = F(x_prev + t d) around each recorded step, all steps of one M in one call."""
+class DrawnRows:
+    """Per-iterate rows kept only for the iterates drawn: ``rows[i]`` is row `i` (NaN if not drawn).
+
+    Indexes like the full ``(N, width)`` array for the rows that exist (``rows[i]``,
+    ``rows[i, j]``), while holding ``len(drawn) * width`` floats, so a long run drawn with
+    ``every=`` costs memory per frame, not per iterate.
+    """
+
+    def __init__(self, drawn: np.ndarray, values: np.ndarray, n_rows: int):
+        self.drawn, self.values, self.shape = drawn, values, (n_rows, values.shape[1])
+        self._where = {int(i): r for r, i in enumerate(drawn)}
+        self._missing = np.full(values.shape[1], np.nan)
+        for a in (drawn, values, self._missing):
+            a.flags.writeable = False
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key: int | tuple[int, int]) -> np.ndarray | float:
+        i, rest = (key[0], key[1:]) if isinstance(key, tuple) else (key, ())
+        i = int(i) + (self.shape[0] if int(i) < 0 else 0)
+        if not 0 <= i < self.shape[0]:
+            raise IndexError(f"row {key!r} of {self.shape[0]}")
+        r = self._where.get(i)
+        row = self._missing if r is None else self.values[r]
+        return row[rest] if rest else row
+
+
+def phi_samples(trace: Trace, functions: list[Surface], m_index: np.ndarray,
+                drawn: np.ndarray | None = None) -> DrawnRows:
+    """phi(t) = F(x_prev + t d) around each recorded step of the `drawn` iterates (default all),
+    all steps of one M in one call."""
+    drawn = np.arange(len(trace)) if drawn is None else np.unique(np.asarray(drawn, dtype=int))
     s = np.linspace(0.0, PHI_SPAN, PHI_SAMPLES)
-    out = np.full((len(trace), PHI_SAMPLES), np.nan)
-    has = np.isfinite(trace.step) & np.isfinite(trace.direction).all(axis=1) & (trace.step > 0)
-    start = trace.previous_x
+    out = np.full((len(drawn), PHI_SAMPLES), np.nan)
+    step, direction = trace.step[drawn], trace.direction[drawn]
+    start = trace.x[drawn] - step[:, None] * direction
+    has = np.isfinite(step) & np.isfinite(direction).all(axis=1) & (step > 0)
     for m, fn in enumerate(functions):
-        rows = np.flatnonzero(has & (m_index == m))
+        rows = np.flatnonzero(has & (m_index[drawn] == m))
         if rows.size == 0:
             continue
-        t = trace.step[rows, None] * s[None, :]  # (R, P)
-        pts = start[rows, None, :] + t[..., None] * trace.direction[rows, None, :]  # (R, P, n)
+        t = step[rows, None] * s[None, :]  # (R, P)
+        pts = start[rows, None, :] + t[..., None] * direction[rows, None, :]  # (R, P, n)
         out[rows] = evaluate(fn, [pts[..., c] for c in range(trace.n)], t.shape)
-    return out
+    return DrawnRows(drawn, out, len(trace))

@@ -29,7 +29,7 @@ import numpy as np
 from .curves import segments_as_line, zero_segments
 from .framing import DEFAULT_FRAMING, DEFAULT_STYLE, Framing, Style
 from .limits import Domain, domain_from_points, weight_z_limits, z_limits
-from .sampling import LazyGrids, Surface, evaluate, phi_samples
+from .sampling import DrawnRows, LazyGrids, Surface, evaluate, phi_samples
 from .trace import Trace
 
 __all__ = ["Scene", "build_scene"]
@@ -71,9 +71,9 @@ class Scene:
         Surface values on the grid, shape ``(len(ys), len(xs))``.
     heights : ndarray, shape (len(Ms), N)
         The surface value of every trace point under each M: the path drawn on surface m.
-    phi : ndarray, shape (N, PHI_SAMPLES)
-        phi(t) = F(x_prev + t d) at ``t = linspace(0, PHI_SPAN, PHI_SAMPLES) * step``; NaN rows
-        where the iterate carries no step.
+    phi : DrawnRows, shape (N, PHI_SAMPLES)
+        phi(t) = F(x_prev + t d) at ``t = linspace(0, PHI_SPAN, PHI_SAMPLES) * step``, kept for the
+        drawn iterates only (``phi[i]``); NaN rows where the iterate carries no step or is not drawn.
     equalities, inequalities : tuple of ndarray
         h_i and g_j on the grid (feasible where all g_j <= 0 and on the curves h_i = 0).
     equality_line, inequality_line : ndarray, shape (P, 2)
@@ -110,7 +110,7 @@ class Scene:
     grid_key: np.ndarray
     grids: Mapping[int, np.ndarray]
     heights: np.ndarray
-    phi: np.ndarray
+    phi: DrawnRows
     equalities: tuple[np.ndarray, ...] = ()
     inequalities: tuple[np.ndarray, ...] = ()
     zlims: np.ndarray | None = None
@@ -202,7 +202,7 @@ def build_scene(
         return [np.full(X.shape, c) if not isinstance(c, np.ndarray) else c for c in cols]
 
     heights = np.vstack([evaluate(fn, list(trace.x.T), (len(trace),)) for fn in functions])
-    phi = phi_samples(trace, functions, m_index)
+    phi = phi_samples(trace, functions, m_index, positions)  # only the frames need it
 
     grids: Mapping[int, np.ndarray]
     if n == 2:

@@ -7,13 +7,13 @@ can be rendered in other processes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Trace", "collect"]
+__all__ = ["Returning", "Trace", "collect"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,7 +91,64 @@ class Trace:
         return self.x - self.step[:, None] * self.direction
 
 
-_FIELDS = ("k", "x", "fun", "grad_norm", "step", "direction", "M", "objective", "violation", "outer")
+class Returning:
+    """`iterates`, iterated once, keeping what the stream returns in `result`.
+
+    A ``for`` loop, ``map`` or a generator expression drops a generator's return value (an
+    optimizer's `Result`); the generator below keeps it with the one line
+    ``self.result = yield from iterator`` (viz imports no `optimizers.mapped`). Closing the
+    iteration closes the stream too (``yield from`` passes ``close`` on), and `result` stays None
+    for a stream stopped early or one that returns nothing.
+
+    Examples
+    --------
+    >>> stream = Returning(run)                     # doctest: +SKIP
+    >>> points = [it.x for it in stream]            # doctest: +SKIP
+    >>> stream.result.status                        # doctest: +SKIP
+    """
+
+    def __init__(self, iterates: Iterable[Any]):
+        self.iterates, self.result = iterates, None
+
+    def __iter__(self) -> Iterator[Any]:
+        self.result = yield from self.iterates
+
+
+class _Growing:
+    """Rows of floats appended one iterate at a time into one array that doubles when full.
+
+    Amortized O(1) per row; `ndarray.resize` grows and finally trims the buffer in place (a
+    ``realloc``, which for large blocks moves pages instead of copying), so the trace ends at
+    ``(2 n + 8) * 8`` bytes per iterate plus the slack of the last doubling, with no Python object
+    kept per iterate.
+    """
+
+    def __init__(self, n: int, capacity: int = 256):
+        self.n, self.size = n, 0
+        self.data = np.empty((capacity, 2 * n + 8))
+
+    def append(self, row: np.ndarray) -> None:
+        if self.size == len(self.data):
+            self.data.resize((2 * len(self.data), self.data.shape[1]), refcheck=False)  # no views yet
+        self.data[self.size] = row
+        self.size += 1
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The trace's fields: read-only views of the trimmed buffer (k and outer as int copies)."""
+        n, data = self.n, self.data
+        data.resize((self.size, data.shape[1]), refcheck=False)
+        data.flags.writeable = False
+        out = {"k": data[:, 0].astype(int), "x": data[:, 1 : 1 + n], "direction": data[:, 1 + n : 1 + 2 * n],
+               "outer": data[:, -1].astype(int)}
+        for j, name in enumerate(_SCALARS):
+            out[name] = data[:, 1 + 2 * n + j]
+        for a in out.values():
+            a.flags.writeable = False
+        return out
+
+
+# The float columns between x and direction (first) and outer (last) in `_Growing`.
+_SCALARS = ("fun", "grad_norm", "step", "M", "objective", "violation")
 
 
 def collect(iterates: Iterable[Any], *, limit: int | None = None) -> Trace:
@@ -109,57 +166,58 @@ def collect(iterates: Iterable[Any], *, limit: int | None = None) -> Trace:
     Returns
     -------
     Trace
+        Its ``result`` is what the stream returned (see `Returning`).
 
     Raises
     ------
     ValueError
         If the stream is empty, a point has no coordinates, or sizes change.
+
+    Notes
+    -----
+    Each iterate becomes one row of floats in a growing array (`_Growing`) and is then dropped, so
+    memory per iterate is a few dozen bytes whatever the stream's records hold.
     """
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be a positive number of iterates, got {limit!r}")
-    rows: dict[str, list[Any]] = {name: [] for name in _FIELDS}
-    n = None
-    iterator = iter(iterates)
-    result = None
+    stream = Returning(iterates)
+    rows: _Growing | None = None
+    reading = iter(stream)
     try:
-        while True:
-            try:
-                it = next(iterator)
-            except StopIteration as stop:  # a generator's return value: the run's Result
-                result = stop.value
-                break
+        for it in reading:
             x = np.asarray(it.x, dtype=float).ravel()
-            if n is None:
-                n = x.size
-                if n < 1:
+            if rows is None:
+                if x.size < 1:
                     raise ValueError("viz draws points with at least 1 coordinate, got an empty x")
-            elif x.size != n:
-                raise ValueError(f"iterate {len(rows['k'])} has {x.size} coordinates, earlier ones {n}")
-            step = getattr(it, "step", None)
-            direction = getattr(it, "direction", None)
-            has_step = step is not None and direction is not None
-            rows["k"].append(int(it.k))
-            rows["x"].append(x)
-            rows["fun"].append(float(it.fun))
-            with np.errstate(over="ignore"):  # a diverging run's last gradient may overflow: inf
-                rows["grad_norm"].append(float(np.linalg.norm(np.asarray(it.grad, dtype=float))))
-            rows["step"].append(float(step) if has_step else np.nan)
-            rows["direction"].append(np.asarray(direction, float).ravel() if has_step else np.full(n, np.nan))
-            rows["M"].append(float(getattr(it, "M", np.nan)))
-            rows["objective"].append(float(getattr(it, "objective", np.nan)))
-            rows["violation"].append(float(getattr(it, "violation", np.nan)))
-            rows["outer"].append(int(getattr(it, "outer", -1)))
-            if limit is not None and len(rows["k"]) >= limit:
+                rows = _Growing(x.size)
+            elif x.size != rows.n:
+                raise ValueError(f"iterate {rows.size} has {x.size} coordinates, earlier ones {rows.n}")
+            rows.append(_row(it, x))
+            if limit is not None and rows.size >= limit:
                 break
     finally:
-        close = getattr(iterator, "close", None)
-        if limit is not None and close is not None and len(rows["k"]) >= limit:
-            close()
-    if n is None:
+        # Stopped at `limit` (or by an error): close the stream, as a generator is told to stop.
+        # An iterator without ``close`` (a table still printing the rest) is left to go on.
+        if getattr(stream.iterates, "close", None) is not None:
+            reading.close()
+    if rows is None:
         raise ValueError("the iterate stream is empty: nothing to draw")
-    arrays = {name: np.array(values) for name, values in rows.items()}
-    arrays["k"] = arrays["k"].astype(int)
-    arrays["outer"] = arrays["outer"].astype(int)
-    for a in arrays.values():
-        a.flags.writeable = False
-    return Trace(**arrays, result=result)
+    return Trace(**rows.columns(), result=stream.result)
+
+
+def _row(it: Any, x: np.ndarray) -> np.ndarray:
+    """One iterate as `_Growing` stores it: k, x, direction, the `_SCALARS`, outer."""
+    n = x.size
+    step = getattr(it, "step", None)
+    direction = getattr(it, "direction", None)
+    has_step = step is not None and direction is not None
+    with np.errstate(over="ignore"):  # a diverging run's last gradient may overflow: inf
+        grad_norm = float(np.linalg.norm(np.asarray(it.grad, dtype=float)))
+    row = np.empty(2 * n + 8)
+    row[0] = int(it.k)
+    row[1 : 1 + n] = x
+    row[1 + n : 1 + 2 * n] = np.asarray(direction, float).ravel() if has_step else np.nan
+    row[1 + 2 * n :] = (float(it.fun), grad_norm, float(step) if has_step else np.nan,
+                        float(getattr(it, "M", np.nan)), float(getattr(it, "objective", np.nan)),
+                        float(getattr(it, "violation", np.nan)), int(getattr(it, "outer", -1)))
+    return row
