@@ -16,9 +16,9 @@ from matplotlib.figure import Figure
 from .export import FrameExport, export_frames, export_frames_parallel, gif_writer, mp4_writer, write_movie
 from .figures import CachedFigure, figure_for
 from .live import default_frames_dir, has_display, open_window
-from .scenes import Framing, Style, Trace, build_runs_scene, build_scene, collect
+from .scenes import Framing, Style, Trace
 from .scenes.limits import Domain
-from .scenes.line import build_line_scene
+from .scenes.select import scene_of
 
 __all__ = ["Animator"]
 
@@ -158,23 +158,9 @@ class Animator:
         look = Style(figsize=self.framing.figsize, dpi=self.framing.dpi, cmap=cmap, alpha=alpha,
                      elev=view[0], azim=view[1], turn=turn, look=style)
         self._view: CachedFigure | None = None
-        limit = self.framing.read_limit
-        if isinstance(iterates, Mapping):
-            if surface_of_M is not None or equalities or inequalities:
-                raise ValueError("several runs share one plain surface: surface_of_M and constraints "
-                                 "are for a single (penalty) run")
-            traces = {str(name): collect(stream, limit=limit) for name, stream in iterates.items()}
-            self.scene = build_runs_scene(traces, surface, title=title, framing=self.framing, colors=colors,
-                                          style=look)
-            return
-        trace = collect(iterates, limit=limit)
-        if trace.n == 1:  # one variable: F(x; M) curves over a line (see `viz.scenes.line`)
-            self.scene = build_line_scene(trace, surface, surface_of_M=surface_of_M, equalities=equalities,
-                                          inequalities=inequalities, title=title, framing=self.framing,
-                                          style=look)
-            return
-        self.scene = build_scene(trace, surface, surface_of_M=surface_of_M, equalities=equalities,
-                                 inequalities=inequalities, title=title, framing=self.framing, style=look)
+        self.scene = scene_of(iterates, surface, surface_of_M=surface_of_M, equalities=equalities,
+                              inequalities=inequalities, title=title, colors=colors, framing=self.framing,
+                              style=look)
 
     @classmethod
     def from_scene(cls, scene: Any) -> Animator:

@@ -39,6 +39,7 @@ from .layout import (
 )
 from .lines3d import add_line3d
 from .slices import slice_constraints
+from .status import status_text
 from .title import figure_title, shrink_to
 
 __all__ = ["SceneFigure"]
@@ -298,21 +299,7 @@ class SceneFigure(CachedFigure):
         self._key = key
 
     def _label(self, i: int) -> str:
-        tr = self.scene.trace
-        x = tr.x[i]
-        coords = ", ".join(f"{v:.4g}" for v in x[:6]) + (", …" if len(x) > 6 else "")
-        outer = tr.outer[i] >= 0 and self._penalized
-        head = f"outer {tr.outer[i]}, k = {tr.k[i]}" if outer else f"k = {tr.k[i]}"
-        lines = [f"{head}   (iterate {i})", f"x = ({coords})"]
-        if self._penalized:
-            lines.append(f"F = {tr.fun[i]:.6g}   M = {tr.M[i]:.3g}")
-            lines.append(f"f = {tr.objective[i]:.6g}   viol = {tr.violation[i]:.2e}")
-        else:
-            lines.append(f"f = {tr.fun[i]:.6g}")
-        if self._off_surface:  # the path is drawn on a slice (a plane, a surface of f alone)
-            lines.append(f"surface here = {self.scene.heights[self.scene.m_index[i], i]:.6g}")
-        lines.append(f"‖grad‖ = {tr.grad_norm[i]:.2e}")
-        return "\n".join(lines)
+        return status_text(self.scene, i, penalized=self._penalized, off_surface=self._off_surface)
 
     def _place_label2d(self, i: int) -> None:
         (x0, x1), (y0, y1) = self.scene.domain
