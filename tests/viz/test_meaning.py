@@ -91,3 +91,12 @@ def test_three_variables_draw_the_constraint_of_the_current_slice():
         lines.append(1 - x3)
     assert abs(lines[0] - lines[1]) > 1e-3  # the slice moved, and the line with it
     view.close()
+
+
+def test_phi_range_labels_have_the_digits_that_tell_them_apart():
+    from viz.figures.inset import distinct
+
+    assert distinct(2.5, 1.25) == ("2.5", "1.25")
+    assert distinct(1.0000002, 0.9999991) == ("1", "0.999999")  # not "1" beside "1"
+    high, low = distinct(0.99875, 0.998749)
+    assert high != low

@@ -17,7 +17,7 @@ from ..scenes import PHI_SAMPLES, PHI_SPAN
 from .layout import RECT_PHI
 from .title import shrink_to
 
-__all__ = ["PHI_S", "PHI_STAR", "phi_axes", "scaled_phi", "searched"]
+__all__ = ["PHI_S", "PHI_STAR", "distinct", "phi_axes", "scaled_phi", "searched"]
 
 PHI_S = np.linspace(0.0, PHI_SPAN, PHI_SAMPLES)  # t / t* of each sample
 PHI_STAR = int(np.argmin(np.abs(PHI_S - 1.0)))  # the sample at t = t*
@@ -61,3 +61,12 @@ def scaled_phi(phi: np.ndarray) -> np.ndarray | None:
         return None
     lo, hi = np.nanmin(phi[ok]), np.nanmax(phi[ok])
     return (phi - lo) / (hi - lo if hi > lo else 1.0)
+
+def distinct(high: float, low: float) -> tuple[str, str]:
+    """`high` and `low` with as few significant digits (3 to 10) as tell them apart: phi's range
+    near a minimizer can be 1e-7 of its value, and "1" beside "1" would say nothing."""
+    for digits in range(3, 11):
+        a, b = f"{high:.{digits}g}", f"{low:.{digits}g}"
+        if a != b:
+            break
+    return a, b

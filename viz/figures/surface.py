@@ -20,7 +20,7 @@ from ..scenes.limits import log10, log_floor, value_limits
 from .axes import decade_axis, iterate_ticks, tick_bins
 from .base import CachedFigure
 from .glyph_text import GlyphText
-from .inset import PHI_S, PHI_STAR, phi_axes, scaled_phi, searched
+from .inset import PHI_S, PHI_STAR, distinct, phi_axes, scaled_phi, searched
 from .layers import constraint_layers, lifted_layers, solution_markers, surface_layers
 from .layout import (
     F_COLOR,
@@ -314,7 +314,7 @@ class SceneFigure(CachedFigure):
     def _update_phi(self, i: int) -> None:
         shown = self._show_phi(self.phi_line, self.scene.phi[i], self._phi_on)
         phi = self.scene.phi[i]
-        texts = ([f"t* = {self.scene.trace.step[i]:.3g}", f"{np.nanmax(phi):.3g}", f"{np.nanmin(phi):.3g}"]
+        texts = ([f"t* = {self.scene.trace.step[i]:.3g}", *distinct(np.nanmax(phi), np.nanmin(phi))]
                  if shown else ["start", "", ""])
         for artist, text in zip((self.phi_text, self.phi_max, self.phi_min), texts, strict=True):
             self._wanted[id(artist)] = self._phi_on
@@ -354,3 +354,4 @@ class SceneFigure(CachedFigure):
         else:
             for artist in self._dynamic3d:
                 artist.draw(renderer)
+
