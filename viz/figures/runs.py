@@ -243,13 +243,13 @@ class RunsFigure(SceneFigure):
     def _run_label(self, r: int, i: int) -> str:
         run = self.scene.runs[r]
         tr = run.trace
-        text = (f"{GLYPHS[r % len(GLYPHS)]} {run.name:<{self._name_width}}  k={tr.k[i]:<3d} "
+        text = (f"{GLYPHS[r % len(GLYPHS)]} {run.name:<{self._name_width}} k={tr.k[i]:<3d} "
                 f"f={_short(f'{tr.fun[i]:.3g}'):<8} "
                 f"‖∇f‖={_short(f'{tr.grad_norm[i]:.1e}')}")
         if i == len(tr) - 1 and run.status:
-            text += f"  {run.status}"
+            text += f" {run.status}"
         elif not np.isfinite(run.xy[i]).all():
-            text += "  out of view"
+            text += " out of view"
         return text
 
     def _background_state(self) -> Any:
