@@ -12,12 +12,12 @@ import numpy as np
 import sympy
 from numpy.typing import ArrayLike
 
-from optimizers import Status
+from optimizers import Status, guarded_value, mapped
 
 from ._compile import Compiled, bind, broadcasting, check_weight, lambdify
 from ._grammar import ProblemError
 from ._history import outer_step
-from ._inner import FATAL, check_options, drive, start_inner
+from ._inner import FATAL, check_options, start_inner
 from ._problem import Problem
 from ._sumt import PenaltyIterate, PenaltyResult
 
@@ -191,12 +191,12 @@ def _barrier(problem: Problem, x: np.ndarray, method: str, options: dict, t: flo
             nonlocal k
             record = BarrierIterate(
                 k=k, x=it.x, fun=it.fun, grad=it.grad, step=it.step, direction=it.direction,
-                nfev=before + it.nfev, outer=outer, M=1.0 / t, t=t, objective=f.fun(it.x),
-                violation=problem.max_violation(it.x))
+                nfev=before + it.nfev, outer=outer, M=1.0 / t, t=t, objective=guarded_value(f.fun, it.x),
+                violation=guarded_value(problem.max_violation, it.x))
             k += 1
             return record
 
-        inner = yield from drive(start_inner(F, method, x, options), wrap)
+        inner = yield from mapped(start_inner(F, method, x, options), wrap)
         x = np.array(inner.x)
         nit += inner.nit
         nfev += inner.nfev

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers import Status
+from optimizers import Status, guarded_value, mapped
 from optimizers._stream import frozen_array
 
 from ._augmented import augmented_lagrangian
 from ._history import outer_step
-from ._inner import FATAL, check_options, drive, start_inner
+from ._inner import FATAL, check_options, start_inner
 from ._problem import Problem
 from ._sumt import PenaltyIterate, PenaltyResult
 
@@ -120,12 +120,12 @@ def _multipliers(problem: Problem, x: np.ndarray, method: str, options: dict, M:
             nonlocal k
             record = MultiplierIterate(
                 k=k, x=it.x, fun=it.fun, grad=it.grad, step=it.step, direction=it.direction,
-                nfev=before + it.nfev, outer=outer, M=M, objective=f.fun(it.x),
-                violation=problem.max_violation(it.x), multipliers=used)
+                nfev=before + it.nfev, outer=outer, M=M, objective=guarded_value(f.fun, it.x),
+                violation=guarded_value(problem.max_violation, it.x), multipliers=used)
             k += 1
             return record
 
-        inner = yield from drive(start_inner(L, method, x, options), wrap)
+        inner = yield from mapped(start_inner(L, method, x, options), wrap)
         x = np.array(inner.x)
         nit += inner.nit
         nfev += inner.nfev

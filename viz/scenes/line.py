@@ -15,7 +15,7 @@ import numpy as np
 
 from .framing import DEFAULT_FRAMING, DEFAULT_STYLE, Framing, Style
 from .limits import value_limits
-from .sampling import Surface, evaluate
+from .sampling import Surface, evaluate, weights_of
 from .trace import Trace
 
 __all__ = ["LINE_SAMPLES", "LineScene", "build_line_scene"]
@@ -107,15 +107,7 @@ def build_line_scene(trace: Trace, surface: Surface | None, *,
         pad = max(0.25 * (b - a), 0.5 * max(1e-3, abs(a), abs(b)) if b - a < 1e-9 else 0.0)
         lo, hi = a - pad, b + pad
     xs = np.linspace(lo, hi, LINE_SAMPLES)
-    Ms: list[float] = []
-    m_index = np.empty(len(trace), dtype=int)
-    for i, M in enumerate(trace.M):
-        key = float(M)
-        found = next((j for j, m in enumerate(Ms) if m == key or (m != m and key != key)), None)
-        if found is None:
-            Ms.append(key)
-            found = len(Ms) - 1
-        m_index[i] = found
+    Ms, m_index = weights_of(trace.M)
     functions = []
     for M in Ms:
         fn = surface_of_M(M) if surface_of_M is not None and np.isfinite(M) else surface

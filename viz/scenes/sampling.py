@@ -12,7 +12,8 @@ import numpy as np
 
 from .trace import Trace
 
-__all__ = ["PHI_SAMPLES", "PHI_SPAN", "DrawnRows", "LazyGrids", "Surface", "evaluate", "phi_samples"]
+__all__ = ["PHI_SAMPLES", "PHI_SPAN", "DrawnRows", "LazyGrids", "Surface", "evaluate", "phi_samples",
+           "weights_of"]
 
 Surface = Callable[..., np.ndarray]
 PHI_SPAN = 1.6  # the inset shows phi on [0, PHI_SPAN * t*], so the chosen minimum sits inside
@@ -104,3 +105,18 @@ def phi_samples(trace: Trace, functions: list[Surface], m_index: np.ndarray,
         pts = start[rows, None, :] + t[..., None] * direction[rows, None, :]  # (R, P, n)
         out[rows] = evaluate(fn, [pts[..., c] for c in range(trace.n)], t.shape)
     return DrawnRows(drawn, out, len(trace))
+
+
+def weights_of(M: np.ndarray) -> tuple[list[float], np.ndarray]:
+    """The distinct penalty weights of a run in order of appearance, and each iterate's index into
+    them (NaN, a run without weights, is one weight of its own)."""
+    Ms: list[float] = []
+    m_index = np.empty(len(M), dtype=int)
+    for i, value in enumerate(M):
+        key = float(value)
+        found = next((j for j, m in enumerate(Ms) if m == key or (m != m and key != key)), None)
+        if found is None:
+            Ms.append(key)
+            found = len(Ms) - 1
+        m_index[i] = found
+    return Ms, m_index

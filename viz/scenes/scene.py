@@ -29,7 +29,7 @@ import numpy as np
 from .curves import segments_as_line, zero_segments
 from .framing import DEFAULT_FRAMING, DEFAULT_STYLE, Framing, Style
 from .limits import Domain, domain_from_points, weight_z_limits, z_limits
-from .sampling import DrawnRows, LazyGrids, Surface, evaluate, phi_samples
+from .sampling import DrawnRows, LazyGrids, Surface, evaluate, phi_samples, weights_of
 from .trace import Trace
 
 __all__ = ["Scene", "build_scene"]
@@ -178,15 +178,7 @@ def build_scene(
     X, Y = np.meshgrid(xs, ys)
 
     # One surface function per distinct M, in order of appearance (NaN keys a plain run).
-    Ms: list[float] = []
-    m_index = np.empty(len(trace), dtype=int)
-    for i, M in enumerate(trace.M):
-        key = float(M)
-        found = next((j for j, m in enumerate(Ms) if m == key or (m != m and key != key)), None)
-        if found is None:
-            Ms.append(key)
-            found = len(Ms) - 1
-        m_index[i] = found
+    Ms, m_index = weights_of(trace.M)
     functions: list[Surface] = []
     for M in Ms:
         use_M = surface_of_M is not None and np.isfinite(M)
