@@ -6,7 +6,8 @@ of a `Line` returning a `LineSearchResult`, and `PiecewisePolynomial` lets the e
 by polynomial roots. Machine learning: `sgd`, `momentum`, `nesterov`, `adam` (on `minibatches`), and
 the `MLP` with its `Activation` and `Loss`. Streams: every optimizer yields `Iterate` records and
 returns a `Result` with a `Status`; `run` drains a stream to its `Result`, `mapped` transforms the
-records and keeps the `Result`. `guarded_value` and `guarded_array` evaluate a function with numeric
+records and keeps the `Result`; `frozen_array` is the read-only copy records hold (for records of
+your own, like the outer methods'). `guarded_value` and `guarded_array` evaluate a function with numeric
 trouble turned into NaN (a status later), never an exception or a warning.
 """
 
@@ -17,7 +18,7 @@ from ._line_search import Line, LineSearchResult, PiecewisePolynomial, armijo, e
 from ._losses import Loss
 from ._mlp import MLP
 from ._stochastic import adam, minibatches, momentum, nesterov, sgd
-from ._stream import Iterate, Result, Status, mapped, run
+from ._stream import Iterate, Result, Status, frozen_array, mapped, run
 
 __all__ = [
     "MLP",
@@ -34,6 +35,7 @@ __all__ = [
     "conjugate_gradient",
     "exact",
     "fixed",
+    "frozen_array",
     "mapped",
     "gradient_descent",
     "guarded_array",

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers import Result, Status, guarded_array, guarded_value
-from optimizers._stream import frozen_array
+from optimizers import Result, Status, frozen_array, guarded_array, guarded_value
 
 from ._problem import Problem
 

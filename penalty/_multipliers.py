@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers import Status, guarded_value, mapped
-from optimizers._stream import frozen_array
+from optimizers import Status, frozen_array, guarded_value, mapped
 
 from ._augmented import augmented_lagrangian
 from ._history import outer_step

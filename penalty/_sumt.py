@@ -14,13 +14,13 @@ from optimizers import (
     Result,
     Status,
     conjugate_gradient,
+    frozen_array,
     gradient_descent,
     guarded_array,
     guarded_value,
     mapped,
     newton,
 )
-from optimizers._stream import frozen_array
 
 from ._history import OuterStep, outer_step, penalty_estimates
 from ._options import check_options
