@@ -199,13 +199,14 @@ def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: L
             d = rule(x, g, g_prev, d_prev, k + 1)
             if d.flags.owndata:
                 d.flags.writeable = False  # a fresh direction: yielded uncopied
-            line = _line(counted, x, d, f, g, along if search is exact else None)
+            ray = _Ray(counted, x, d)
+            line = _line(ray, f, g, along if search is exact else None)
             found = search(line, t_guess if search is exact else step)
             counted.nfev += found.nfev
             if found.status != Status.CONVERGED:
                 status = found.status
                 break
-            x_new = x + found.t * d
+            x_new = ray.at(found.t)  # most often the point phi was last evaluated at: not made twice
             x_new.flags.writeable = False  # a fresh array no one else holds: the Iterate keeps it uncopied
             if x_new.tolist() == x.tolist():
                 status = Status.STALLED
@@ -256,11 +257,35 @@ def _on_plateau(counted: _Counted, x: np.ndarray, f: float, g: np.ndarray) -> bo
     return False
 
 
-def _line(counted: _Counted, x: np.ndarray, d: np.ndarray, f: float, g: np.ndarray,
-          along: Along | None) -> Line:
+class _Ray:
+    """The points x + t d of one line search, evaluated through the counted functions.
+
+    It keeps the last point it made, so the step taken (nearly always the last t the search tried)
+    is not computed again.
+    """
+
+    __slots__ = ("counted", "x", "d", "t", "point")
+
+    def __init__(self, counted: _Counted, x: np.ndarray, d: np.ndarray):
+        self.counted, self.x, self.d, self.t, self.point = counted, x, d, None, None
+
+    def at(self, t: float) -> np.ndarray:
+        if t != self.t:
+            self.t, self.point = t, self.x + t * self.d
+        return self.point
+
+    def phi(self, t: float) -> float:
+        return self.counted.value(self.at(t))
+
+    def dphi(self, t: float) -> float:
+        return float(self.counted.gradient(self.at(t)) @ self.d)
+
+
+def _line(ray: _Ray, f: float, g: np.ndarray, along: Along | None) -> Line:
+    x, d = ray.x, ray.d
     return Line(
-        phi=lambda t: counted.value(x + t * d),
-        dphi=lambda t: float(counted.gradient(x + t * d) @ d),
+        phi=ray.phi,
+        dphi=ray.dphi,
         phi0=f,
         dphi0=float(g @ d),
         polynomial=along(x, d) if along is not None else None,

@@ -93,11 +93,14 @@ class Iterate:
     nfev: int = 0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "x", frozen_array(self.x))
-        object.__setattr__(self, "grad", frozen_array(self.grad))
-        object.__setattr__(self, "fun", float(self.fun))
-        if self.direction is not None:
-            object.__setattr__(self, "direction", frozen_array(self.direction))
+        # Fields already in their final form (the optimizers hand over frozen arrays) are left as
+        # they are: a record per iteration is the only object the per-step path creates.
+        for name in ("x", "grad", "direction"):
+            value = getattr(self, name)
+            if value is not None and (frozen := frozen_array(value)) is not value:
+                object.__setattr__(self, name, frozen)
+        if type(self.fun) is not float:
+            object.__setattr__(self, "fun", float(self.fun))
 
     @property
     def grad_norm(self) -> float:
