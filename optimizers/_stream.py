@@ -57,8 +57,8 @@ MESSAGES = {
     Status.MAX_OUTER: "Stopped: the maximum number of penalty updates was reached.",
     Status.STALLED: "Stopped: the step no longer changes x in floating point (tol below rounding?).",
     Status.RUNNING: "The stream was closed before it finished.",
-    Status.PLATEAU: "Stopped: the function is flat to rounding along the search direction (its slope "
-                    "underflows to 0); that is no minimizer.",
+    Status.PLATEAU: "Stopped: the function is flat to rounding here (its slope underflows to 0, or is "
+                    "too small to change it); that is no minimizer.",
 }
 
 
