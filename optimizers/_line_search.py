@@ -7,7 +7,7 @@ values of the optimizers' ``line_search=`` argument.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -159,9 +159,14 @@ def _exact_polynomial(line: Line) -> LineSearchResult | None:
         lo = breaks[i]
         hi = breaks[i + 1] if i < last else math.inf
         c = _trimmed(coefs)
-        inside = [t for t in _stationary_points(c) if lo < t < hi]
-        edges = [lo, *(sorted(set(inside)) if len(inside) > 1 else inside), hi]
-        d = _derivative(c)
+        if len(c) == 3:  # a quadratic (affine constraints' penalty): its one stationary point by hand
+            c0, c1, c2 = c
+            s = -c1 / (2.0 * c2)
+            edges, d = ((lo, s, hi) if lo < s < hi else (lo, hi)), (c1, 2.0 * c2)
+        else:
+            inside = [t for t in _stationary_points(c) if lo < t < hi]
+            edges = (lo, *(sorted(set(inside)) if len(inside) > 1 else inside), hi)
+            d = _derivative(c)
         # The cuts (breaks and stationary points) leave phi' one sign between them: read at midpoints.
         for a, b in pairwise(edges):
             m = 0.5 * (a + b) if b < math.inf else a + max(1.0, a)
@@ -244,7 +249,7 @@ def _real_roots(d: list[float]) -> list[float]:
     return [float(r.real) for r in roots if abs(r.imag) <= 1e-9 * max(1.0, abs(r.real))]
 
 
-def horner(c: list[float], t: float) -> float:
+def horner(c: Sequence[float], t: float) -> float:
     """The polynomial with coefficients `c` (lowest degree first) at `t`, on plain floats."""
     value = 0.0
     for a in reversed(c):
