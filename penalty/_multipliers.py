@@ -126,8 +126,9 @@ def _multipliers(problem: Problem, x: np.ndarray, method: str, options: dict, M:
             break
         lam, mu = lam_next, mu_next
         converged = inner.status in (Status.CONVERGED, Status.STALLED)
-        if converged and (not constrained or V < epsilon):
-            status = Status.CONVERGED
+        if (converged or inner.status == Status.PLATEAU) and (not constrained or V < epsilon):
+            # With the multipliers settled, a plateau of L_A stays one: no later weight moves x.
+            status = Status.CONVERGED if converged else Status.PLATEAU
             break
         if V > shrink * V_prev and outer + 1 < max_outer:
             M *= C
