@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._guard import array_or_nan, guarded_array, start_point, value_or_nan
+from ._guard import NUMERIC_ERRORS, array_or_nan, guarded_array, start_point, value_or_nan
 from ._line_search import EPS, Line, LineSearch, PiecewisePolynomial, armijo, exact, resolve_line_search
 from ._stream import Iterate, Result, Status, Stream, stop_status
 
@@ -199,13 +199,14 @@ def _descend(fun: Fun, grad: Grad, x: np.ndarray, rule: DirectionRule, search: L
             d = rule(x, g, g_prev, d_prev, k + 1)
             if d.flags.owndata:
                 d.flags.writeable = False  # a fresh direction: yielded uncopied
-            line = _line(counted, x, d, f, g, along if search is exact else None)
+            ray = _Ray(counted, x, d)
+            line = _line(ray, f, g, along if search is exact else None)
             found = search(line, t_guess if search is exact else step)
             counted.nfev += found.nfev
             if found.status != Status.CONVERGED:
                 status = found.status
                 break
-            x_new = x + found.t * d
+            x_new = ray.at(found.t)  # most often the point phi was last evaluated at: not made twice
             x_new.flags.writeable = False  # a fresh array no one else holds: the Iterate keeps it uncopied
             if x_new.tolist() == x.tolist():
                 status = Status.STALLED
@@ -231,13 +232,25 @@ MAX_PLATEAU_PROBES = 8
 def _on_plateau(counted: _Counted, x: np.ndarray, f: float, g: np.ndarray) -> bool:
     """Whether a point that meets the gradient test lies on a plateau, not at a minimizer.
 
-    A plateau is where a gradient component is non-zero but so small (an exponential's tail, say
-    ``(exp(x2) - 2)^2`` at x2 = -117: 3e-51) that f does not change, to rounding, over a unit step
-    downhill in that coordinate (a step of ``max(1, 1e-3 |x_i|)``). At a minimizer, where the
-    gradient is small because the point is stationary, the curvature changes f over such a step.
-    Only the components whose linear change over the step lies below f's rounding are probed, so
-    this costs nothing at ordinary minimizers. A component exactly 0 is not probed: a variable
-    that f does not depend on there (e.g. a satisfied constraint's) is flat and harmless.
+    A plateau is where f does not change, to rounding, over a unit step (a step of
+    ``h_i = max(1, 1e-3 |x_i|)`` in coordinate i) although its slope there is not 0: the gradient
+    is tiny or exactly 0 only because an exponential's tail underflowed. Two cases are probed:
+
+    - a component that is non-zero but whose linear change over the step lies below f's rounding
+      (``(exp(x2) - 2)^2`` at x2 = -117: 3e-51): probed one step downhill;
+    - a component that is exactly 0 while computing the gradient underflowed (numpy's underflow
+      flag, raised for the probe: ``exp(-800)`` is 0.0, so at x2 = -800 the same residual has the
+      gradient exactly 0): probed one step either side.
+
+    The point is a plateau when f is flat to ``4 eps |f|`` over the probed step(s). At a true
+    minimizer the gradient is small because the point is stationary, and the curvature changes f
+    over such a step (x^2 or x^4 at 0: f rises by h^2 or h^4 on both sides; their exact zero gradients
+    also involve no underflow, so they are never probed). A component exactly 0 with no underflow is
+    a variable f does not depend on there (a satisfied constraint's, say): flat and harmless. Only
+    numpy's arithmetic raises the underflow flag; a gradient written with the `math` module that
+    underflows to exactly 0 goes unseen. And a flat-and-harmless zero component is taken for a
+    plateau when some other term of the same gradient underflows. At most `MAX_PLATEAU_PROBES`
+    components of each kind are probed, so this costs nothing at ordinary minimizers.
 
     Notes
     -----
@@ -248,19 +261,66 @@ def _on_plateau(counted: _Counted, x: np.ndarray, f: float, g: np.ndarray) -> bo
     h = np.maximum(1.0, 1e-3 * np.abs(x))
     tiny = np.flatnonzero((g != 0.0) & (np.abs(g) * h <= EPS * max(abs(f), np.finfo(float).tiny)))
     for i in tiny[:MAX_PLATEAU_PROBES].tolist():
-        probe = x.copy()
-        probe[i] -= math.copysign(h[i], g[i])
-        value = counted.value(probe)
-        if math.isfinite(value) and abs(value - f) <= 4.0 * EPS * abs(f):
+        if _flat_along(counted, x, f, i, -math.copysign(h[i], g[i])):
             return True
+    zero = np.flatnonzero(g == 0.0)
+    if zero.size and _underflows(counted, x):
+        for i in zero[:MAX_PLATEAU_PROBES].tolist():
+            if _flat_along(counted, x, f, i, h[i]) and _flat_along(counted, x, f, i, -h[i]):
+                return True
     return False
 
 
-def _line(counted: _Counted, x: np.ndarray, d: np.ndarray, f: float, g: np.ndarray,
-          along: Along | None) -> Line:
+def _flat_along(counted: _Counted, x: np.ndarray, f: float, i: int, step: float) -> bool:
+    """Whether f at x + step e_i equals f(x) to rounding (a non-finite value is no flatness)."""
+    probe = x.copy()
+    probe[i] += step
+    value = counted.value(probe)
+    return math.isfinite(value) and abs(value - f) <= 4.0 * EPS * abs(f)
+
+
+def _underflows(counted: _Counted, x: np.ndarray) -> bool:
+    """Whether computing the gradient at x underflows somewhere (numpy's floating-point flag)."""
+    counted.nfev += 1
+    with np.errstate(under="raise"):
+        try:
+            counted.grad(x)
+        except FloatingPointError:
+            return True
+        except NUMERIC_ERRORS:
+            return False
+    return False
+
+
+class _Ray:
+    """The points x + t d of one line search, evaluated through the counted functions.
+
+    It keeps the last point it made, so the step taken (nearly always the last t the search tried)
+    is not computed again.
+    """
+
+    __slots__ = ("counted", "x", "d", "t", "point")
+
+    def __init__(self, counted: _Counted, x: np.ndarray, d: np.ndarray):
+        self.counted, self.x, self.d, self.t, self.point = counted, x, d, None, None
+
+    def at(self, t: float) -> np.ndarray:
+        if t != self.t:
+            self.t, self.point = t, self.x + t * self.d
+        return self.point
+
+    def phi(self, t: float) -> float:
+        return self.counted.value(self.at(t))
+
+    def dphi(self, t: float) -> float:
+        return float(self.counted.gradient(self.at(t)) @ self.d)
+
+
+def _line(ray: _Ray, f: float, g: np.ndarray, along: Along | None) -> Line:
+    x, d = ray.x, ray.d
     return Line(
-        phi=lambda t: counted.value(x + t * d),
-        dphi=lambda t: float(counted.gradient(x + t * d) @ d),
+        phi=ray.phi,
+        dphi=ray.dphi,
         phi0=f,
         dphi0=float(g @ d),
         polynomial=along(x, d) if along is not None else None,

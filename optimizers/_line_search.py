@@ -6,10 +6,10 @@ values of the optimizers' ``line_search=`` argument.
 
 from __future__ import annotations
 
-import bisect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from numpy.polynomial import polynomial as P
@@ -146,33 +146,50 @@ def exact(line: Line, t0: float = 1.0) -> LineSearchResult:
 
 
 def _exact_polynomial(line: Line) -> LineSearchResult | None:
-    """The first local minimizer of the piecewise polynomial, or None when phi itself disagrees."""
+    """The first local minimizer of the piecewise polynomial, or None when phi itself disagrees.
+
+    The pieces are walked in order and each one's stationary points found only when the walk
+    reaches it: the first minimizer usually lies in the first piece or two, and the rest cost nothing.
+    """
     pp = line.polynomial
-    uppers = (*pp.breaks[1:], math.inf)
-    pieces = [_trimmed(c) for c in pp.coefs]
-    derivatives = [_trimmed([k * a for k, a in enumerate(c)][1:] or [0.0]) for c in pieces]
-    cuts = set()
-    for lo, hi, c in zip(pp.breaks, uppers, pieces, strict=True):
-        cuts.update(t for t in _stationary_points(c) if lo < t < hi)
-        if lo > 0:
-            cuts.add(lo)
-    cuts = sorted(cuts)
-    # Walk the intervals between cuts; phi' has one sign on each (read at its midpoint).
-    for a, b in zip([0.0, *cuts], [*cuts, math.inf], strict=True):
-        m = 0.5 * (a + b) if b < math.inf else a + max(1.0, a)
-        piece = bisect.bisect_right(pp.breaks, m) - 1
-        if not horner(derivatives[piece], m) < 0:
-            if a == 0.0:
-                return None  # phi' >= 0 just after 0 disagrees with phi'(0) < 0: rounding, iterate
-            value = line.phi(a)
-            if not value < line.phi0:
-                # No step lowers phi in floating point: t = 0, which ends the run as STALLED.
-                return LineSearchResult(0.0, line.phi0, 1)
-            return LineSearchResult(float(a), value, 1)
+    breaks = pp.breaks
+    last = len(breaks) - 1
+    top = 1.0  # the farthest cut passed, where phi's own fall is checked if phi' never turns
+    for i, coefs in enumerate(pp.coefs):
+        lo = breaks[i]
+        hi = breaks[i + 1] if i < last else math.inf
+        c = _trimmed(coefs)
+        if len(c) == 3:  # a quadratic (affine constraints' penalty): its one stationary point by hand
+            c0, c1, c2 = c
+            s = -c1 / (2.0 * c2)
+            edges, d = ((lo, s, hi) if lo < s < hi else (lo, hi)), (c1, 2.0 * c2)
+        else:
+            inside = [t for t in _stationary_points(c) if lo < t < hi]
+            edges = (lo, *(sorted(set(inside)) if len(inside) > 1 else inside), hi)
+            d = _derivative(c)
+        # The cuts (breaks and stationary points) leave phi' one sign between them: read at midpoints.
+        for a, b in pairwise(edges):
+            m = 0.5 * (a + b) if b < math.inf else a + max(1.0, a)
+            if not horner(d, m) < 0:
+                if a == 0.0:
+                    return None  # phi' >= 0 just after 0 disagrees with phi'(0) < 0: rounding, iterate
+                value = line.phi(a)
+                if not value < line.phi0:
+                    # No step lowers phi in floating point: t = 0, which ends the run as STALLED.
+                    return LineSearchResult(0.0, line.phi0, 1)
+                return LineSearchResult(float(a), value, 1)
+        top = max(top, edges[-2])
     # phi' < 0 all along the ray: phi decreases without bound if phi itself confirms it.
-    if _keeps_decreasing(line, max([1.0, *cuts])):
+    if _keeps_decreasing(line, top):
         return LineSearchResult(math.inf, -math.inf, 3, Status.UNBOUNDED)
     return None
+
+
+def _derivative(c: list[float]) -> list[float]:
+    """The coefficients of the derivative, trimmed (lowest first); ``[0.0]`` for a constant."""
+    if len(c) == 3:
+        return [c[1], 2.0 * c[2]]  # 2 c2 != 0: already trimmed
+    return _trimmed([k * a for k, a in enumerate(c)][1:] or [0.0])
 
 
 def _keeps_decreasing(line: Line, t: float) -> bool:
@@ -200,7 +217,7 @@ def _stationary_points(c: list[float]) -> list[float]:
     """
     if len(c) <= 3:  # a quadratic (or less): its one stationary point, exactly
         return [-c[1] / (2.0 * c[2])] if len(c) == 3 else []
-    d = _trimmed([k * a for k, a in enumerate(c)][1:] or [0.0])
+    d = _derivative(c)
     candidates = []
     for degree in range(1, len(d)):
         candidates.extend(_real_roots(_trimmed(d[: degree + 1])))
@@ -232,7 +249,7 @@ def _real_roots(d: list[float]) -> list[float]:
     return [float(r.real) for r in roots if abs(r.imag) <= 1e-9 * max(1.0, abs(r.real))]
 
 
-def horner(c: list[float], t: float) -> float:
+def horner(c: Sequence[float], t: float) -> float:
     """The polynomial with coefficients `c` (lowest degree first) at `t`, on plain floats."""
     value = 0.0
     for a in reversed(c):

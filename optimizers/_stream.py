@@ -57,8 +57,8 @@ MESSAGES = {
     Status.MAX_OUTER: "Stopped: the maximum number of penalty updates was reached.",
     Status.STALLED: "Stopped: the step no longer changes x in floating point (tol below rounding?).",
     Status.RUNNING: "The stream was closed before it finished.",
-    Status.PLATEAU: "Stopped: the function is flat to rounding along the search direction (its slope "
-                    "underflows to 0); that is no minimizer.",
+    Status.PLATEAU: "Stopped: the function is flat to rounding here (its slope underflows to 0, or is "
+                    "too small to change it); that is no minimizer.",
 }
 
 
@@ -93,11 +93,14 @@ class Iterate:
     nfev: int = 0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "x", frozen_array(self.x))
-        object.__setattr__(self, "grad", frozen_array(self.grad))
-        object.__setattr__(self, "fun", float(self.fun))
-        if self.direction is not None:
-            object.__setattr__(self, "direction", frozen_array(self.direction))
+        # Fields already in their final form (the optimizers hand over frozen arrays) are left as
+        # they are: a record per iteration is the only object the per-step path creates.
+        for name in ("x", "grad", "direction"):
+            value = getattr(self, name)
+            if value is not None and (frozen := frozen_array(value)) is not value:
+                object.__setattr__(self, name, frozen)
+        if type(self.fun) is not float:
+            object.__setattr__(self, "fun", float(self.fun))
 
     @property
     def grad_norm(self) -> float:

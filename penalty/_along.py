@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import cached_property
+from itertools import pairwise
 
 import numpy as np
 import sympy
@@ -191,30 +192,43 @@ class LineKernel:
 
     def _small(self, rows: list[list[float]], M: float, lam: Sequence[float], shift: Sequence[float],
                offset: float) -> PiecewisePolynomial:
-        """`__call__` for a few constraints, on plain floats: numpy's per-call cost would dominate."""
-        f, c, n_eq = rows[0], rows[1:], self.n_eq
-        base = [float(v) for v in f] + [0.0] * (len(f) - 1)
+        """`__call__` for a few constraints, on plain floats: numpy's per-call cost would dominate.
+
+        The same sums in the same order as the numpy path (so the same pieces to rounding), written
+        as in-place list updates: a seed-sized call is a few microseconds.
+        """
+        n_eq = self.n_eq
+        base = [float(v) for v in rows[0]]
+        base += [0.0] * (len(base) - 1)
         base[0] += offset
-        for j, s_j in enumerate(shift):
-            c[n_eq + j][0] += s_j  # the rows are fresh lists: ours to change
-        squares = [_square(row) for row in c]
-        for square in squares[:n_eq]:
-            base = [b + M * s for b, s in zip(base, square, strict=True)]
-        for lam_i, row in zip(lam, c[:n_eq] if len(lam) else (), strict=True):
-            for k, v in enumerate(row):
-                base[k] += lam_i * v
+        c = rows[1:]
+        if len(shift):
+            for row, s_j in zip(c[n_eq:], _floats(shift), strict=True):
+                row[0] += s_j  # the rows are fresh lists: ours to change
+        for row in c[:n_eq]:
+            _add_square(base, row, M)
+        if len(lam):
+            for lam_i, row in zip(_floats(lam), c[:n_eq], strict=True):
+                for k, v in enumerate(row):
+                    base[k] += lam_i * v
         g = c[n_eq:]
         if not g:
             return PiecewisePolynomial((0.0,), (tuple(base),))
-        breaks = sorted({0.0}.union(*(_positive_roots(row) for row in g)))
-        probes = [0.5 * (a + b) for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
+        kinks = [r for row in g for r in _positive_roots(row)]
+        if not kinks:  # one piece; its active set read at t = 1, as the numpy path does
+            for row in g:
+                if _horner(row, 1.0) > 0.0:
+                    _add_square(base, row, M)
+            return PiecewisePolynomial((0.0,), (tuple(base),))
+        breaks = sorted({0.0, *kinks})
+        probes = [0.5 * (a + b) for a, b in pairwise(breaks)]
         probes.append(breaks[-1] + max(1.0, 0.5 * breaks[-1]))
         pieces = []
         for t in probes:
-            piece = base
-            for row, square in zip(g, squares[n_eq:], strict=True):
+            piece = base.copy()
+            for row in g:
                 if _horner(row, t) > 0.0:
-                    piece = [a + M * b for a, b in zip(piece, square, strict=True)]
+                    _add_square(piece, row, M)
             pieces.append(tuple(piece))  # immutable as it is: no array to freeze
         return PiecewisePolynomial(tuple(breaks), tuple(pieces))
 
@@ -222,14 +236,25 @@ class LineKernel:
 SMALL = 48  # (1 + constraints) x coefficient width up to which plain floats beat numpy
 
 
-def _square(c: list[float]) -> list[float]:
-    """The coefficients of c(t)^2, lowest first, 2 len(c) - 1 of them."""
-    out = [0.0] * (2 * len(c) - 1)
+def _add_square(out: list[float], c: list[float], M: float) -> None:
+    """``out += M c(t)^2`` on coefficient lists (lowest first; `out` has 2 len(c) - 1 of them)."""
+    if len(c) == 2:  # an affine constraint along a line, the common case: its square by hand
+        a, b = c
+        out[0] += M * (a * a)
+        out[1] += M * (a * b + b * a)
+        out[2] += M * (b * b)
+        return
+    square = [0.0] * (2 * len(c) - 1)
     for i, a in enumerate(c):
         if a:
             for j, b in enumerate(c):
-                out[i + j] += a * b
-    return out
+                square[i + j] += a * b
+    for k, v in enumerate(square):
+        out[k] += M * v
+
+
+def _floats(values: Sequence[float]) -> list[float]:
+    return values.tolist() if isinstance(values, np.ndarray) else list(values)
 
 
 def _horner(c: list[float], t: float) -> float:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from functools import cached_property
 
@@ -11,18 +10,15 @@ import sympy
 from numpy.typing import ArrayLike
 
 from ._compile import Compiled, bind, check_weight, lambdify
-from ._problem import Problem
+from ._problem import Problem, per_problem
 
 __all__ = ["AugmentedLagrangian", "augmented_lagrangian"]
 
-_CACHE: weakref.WeakKeyDictionary[Problem, AugmentedLagrangian] = weakref.WeakKeyDictionary()
 
-
+@per_problem
 def augmented_lagrangian(problem: Problem) -> AugmentedLagrangian:
     """The (cached) augmented Lagrangian of `problem`: SymPy and lambdify run once per problem."""
-    if problem not in _CACHE:
-        _CACHE[problem] = AugmentedLagrangian(problem)
-    return _CACHE[problem]
+    return AugmentedLagrangian(problem)
 
 
 class AugmentedLagrangian:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Generator
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,25 +11,22 @@ import numpy as np
 import sympy
 from numpy.typing import ArrayLike
 
-from optimizers import Status, guarded_value, mapped
+from optimizers import Status
 
 from ._compile import Compiled, bind, broadcasting, check_weight, lambdify
 from ._grammar import ProblemError
 from ._history import outer_step
 from ._inner import FATAL, check_options, start_inner
-from ._problem import Problem
-from ._sumt import PenaltyIterate, PenaltyResult
+from ._problem import Problem, per_problem
+from ._sumt import PenaltyIterate, PenaltyResult, Tally
 
 __all__ = ["Barrier", "BarrierIterate", "barrier_function", "log_barrier"]
 
-_CACHE: weakref.WeakKeyDictionary[Problem, Barrier] = weakref.WeakKeyDictionary()
 
-
+@per_problem
 def barrier_function(problem: Problem) -> Barrier:
     """The (cached) barrier of `problem`: SymPy and lambdify run once per problem."""
-    if problem not in _CACHE:
-        _CACHE[problem] = Barrier(problem)
-    return _CACHE[problem]
+    return Barrier(problem)
 
 
 class Barrier:
@@ -182,24 +178,13 @@ def _barrier(problem: Problem, x: np.ndarray, method: str, options: dict, t: flo
     B = barrier_function(problem)
     f = problem.objective_function
     m = len(problem.inequalities)
-    k = nit = nfev = 0
+    tally = Tally()
     steps = []
     for outer in range(max_outer):
         F = B.function(t)
-
-        def wrap(it, outer=outer, t=t, before=nfev):
-            nonlocal k
-            record = BarrierIterate(
-                k=k, x=it.x, fun=it.fun, grad=it.grad, step=it.step, direction=it.direction,
-                nfev=before + it.nfev, outer=outer, M=1.0 / t, t=t, objective=guarded_value(f.fun, it.x),
-                violation=guarded_value(problem.max_violation, it.x))
-            k += 1
-            return record
-
-        inner = yield from mapped(start_inner(F, method, x, options), wrap)
+        inner = yield from tally.inner_run(start_inner(F, method, x, options), BarrierIterate, problem,
+                                           outer=outer, M=1.0 / t, t=t)
         x = np.array(inner.x)
-        nit += inner.nit
-        nfev += inner.nfev
         h, g = problem.constraint_values(x)
         estimates = np.concatenate([2 * t * h, -1.0 / (t * g)])
         steps.append(outer_step(problem, outer, t, inner, estimates, F.hess))
@@ -214,7 +199,7 @@ def _barrier(problem: Problem, x: np.ndarray, method: str, options: dict, t: flo
             t *= C
     else:
         status = Status.MAX_OUTER
-    return PenaltyResult(x=x, fun=f.fun(x), jac=f.grad(x), nit=nit, nfev=nfev, status=status,
+    return PenaltyResult(x=x, fun=f.fun(x), jac=f.grad(x), nit=tally.nit, nfev=tally.nfev, status=status,
                          nouter=outer + 1, M=1.0 / t, max_violation=problem.max_violation(x),
                          penalized_fun=inner.fun, multipliers=steps[-1].multipliers,
                          outer_steps=tuple(steps))

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers import Status, frozen_array, guarded_value, mapped
+from optimizers import Status, frozen_array
 
 from ._augmented import augmented_lagrangian
 from ._history import outer_step
 from ._inner import FATAL, check_options, start_inner
 from ._problem import Problem
-from ._sumt import PenaltyIterate, PenaltyResult
+from ._sumt import PenaltyIterate, PenaltyResult, Tally
 
 __all__ = ["MultiplierIterate", "method_of_multipliers"]
 
@@ -108,26 +108,15 @@ def _multipliers(problem: Problem, x: np.ndarray, method: str, options: dict, M:
     f = problem.objective_function
     lam, mu = np.zeros(A.p), np.zeros(A.q)
     constrained = A.p + A.q > 0
-    k = nit = nfev = 0
+    tally = Tally()
     V_prev = math.inf
     steps = []
     for outer in range(max_outer):
         L = A.function(lam, mu, M)
-        used = np.concatenate([lam, mu])
-
-        def wrap(it, outer=outer, M=M, used=used, before=nfev):
-            nonlocal k
-            record = MultiplierIterate(
-                k=k, x=it.x, fun=it.fun, grad=it.grad, step=it.step, direction=it.direction,
-                nfev=before + it.nfev, outer=outer, M=M, objective=guarded_value(f.fun, it.x),
-                violation=guarded_value(problem.max_violation, it.x), multipliers=used)
-            k += 1
-            return record
-
-        inner = yield from mapped(start_inner(L, method, x, options), wrap)
+        inner = yield from tally.inner_run(start_inner(L, method, x, options), MultiplierIterate, problem,
+                                           outer=outer, M=M,
+                                           multipliers=np.concatenate([lam, mu]))
         x = np.array(inner.x)
-        nit += inner.nit
-        nfev += inner.nfev
         h, g = problem.constraint_values(x)
         lam_next, mu_next = lam + 2 * M * h, np.maximum(0.0, mu + 2 * M * g)
         V = float(np.max(np.abs(np.concatenate([h, np.maximum(g, -mu / (2 * M))])), initial=0.0))
@@ -137,15 +126,16 @@ def _multipliers(problem: Problem, x: np.ndarray, method: str, options: dict, M:
             break
         lam, mu = lam_next, mu_next
         converged = inner.status in (Status.CONVERGED, Status.STALLED)
-        if converged and (not constrained or V < epsilon):
-            status = Status.CONVERGED
+        if (converged or inner.status == Status.PLATEAU) and (not constrained or V < epsilon):
+            # With the multipliers settled, a plateau of L_A stays one: no later weight moves x.
+            status = Status.CONVERGED if converged else Status.PLATEAU
             break
         if V > shrink * V_prev and outer + 1 < max_outer:
             M *= C
         V_prev = V
     else:
         status = Status.MAX_OUTER
-    return PenaltyResult(x=x, fun=f.fun(x), jac=f.grad(x), nit=nit, nfev=nfev, status=status,
+    return PenaltyResult(x=x, fun=f.fun(x), jac=f.grad(x), nit=tally.nit, nfev=tally.nfev, status=status,
                          nouter=outer + 1, M=M, max_violation=problem.max_violation(x),
                          penalized_fun=inner.fun, multipliers=np.concatenate([lam, mu]),
                          outer_steps=tuple(steps))

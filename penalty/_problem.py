@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import math
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import sympy
@@ -19,7 +21,7 @@ from ._compile import Compiled, PositivePart, broadcasting, check_weight, gradie
 from ._grammar import ProblemError
 from ._input import read_problem
 
-__all__ = ["MAX_CONSTRAINTS", "MAX_VARIABLES", "Problem"]
+__all__ = ["MAX_CONSTRAINTS", "MAX_VARIABLES", "Problem", "per_problem"]
 
 MAX_VARIABLES = 1000  # building costs about linearly past here, ~5 ms per variable or constraint
 MAX_CONSTRAINTS = 2000
@@ -477,3 +479,22 @@ def _number(value: float) -> sympy.Expr:
     if value.is_integer() and value < 1e6:
         return sympy.Integer(int(value))
     return sympy.Float(value, 6)
+
+
+T = TypeVar("T")
+
+
+def per_problem(build: Callable[[Problem], T]) -> Callable[[Problem], T]:
+    """`build` with its result cached per problem, so its SymPy work runs once for each.
+
+    The cache holds each problem weakly: an entry lives as long as its problem does.
+    """
+    cache: weakref.WeakKeyDictionary[Problem, T] = weakref.WeakKeyDictionary()
+
+    @functools.wraps(build)
+    def cached(problem: Problem) -> T:
+        if problem not in cache:
+            cache[problem] = build(problem)
+        return cache[problem]
+
+    return cached

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from ._history import OuterStep, outer_step, penalty_estimates
 from ._options import check_options
 from ._problem import Problem
 
-__all__ = ["PenaltyIterate", "PenaltyResult", "exterior_penalty"]
+__all__ = ["PenaltyIterate", "PenaltyResult", "Tally", "exterior_penalty"]
 
 @dataclass(frozen=True, kw_only=True)
 class PenaltyIterate(Iterate):
@@ -48,6 +49,9 @@ class PenaltyIterate(Iterate):
     M: float
     objective: float
     violation: float
+
+
+R = TypeVar("R", bound=PenaltyIterate)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,16 +159,13 @@ def _sumt(problem: Problem, x: np.ndarray, method: str, options: dict, M: float,
           epsilon: float, max_outer: int) -> Generator[PenaltyIterate, None, PenaltyResult]:
     f = problem.objective_function
     constrained = bool(problem.equalities or problem.inequalities)
-    k = nit = nfev = 0
+    tally = Tally()
     steps = []
     for outer in range(max_outer):
         F = problem.penalized_function(M)
-        stream = _inner(F, method, x, options)
-        inner = yield from mapped(stream, partial(_record, problem, k, nfev, outer, M))
-        k += inner.nit + 1  # every inner run yields its start point, then one record per step
+        inner = yield from tally.inner_run(_inner(F, method, x, options), PenaltyIterate, problem,
+                                           outer=outer, M=M)
         x = np.array(inner.x)
-        nit += inner.nit
-        nfev += inner.nfev
         steps.append(outer_step(problem, outer, M, inner, penalty_estimates(problem, x, M), F.hess))
         if inner.status in (Status.DIVERGED, Status.UNBOUNDED, Status.LINE_SEARCH_FAILED):
             status = inner.status
@@ -179,17 +180,39 @@ def _sumt(problem: Problem, x: np.ndarray, method: str, options: dict, M: float,
     else:
         status = Status.MAX_OUTER
     return PenaltyResult(x=x, fun=guarded_value(f.fun, x), jac=guarded_array(f.grad, (problem.n,), x),
-                         nit=nit, nfev=nfev, status=status, nouter=outer + 1, M=M,
+                         nit=tally.nit, nfev=tally.nfev, status=status, nouter=outer + 1, M=M,
                          max_violation=guarded_value(problem.max_violation, x), penalized_fun=inner.fun,
                          multipliers=steps[-1].multipliers, outer_steps=tuple(steps))
 
 
-def _record(problem: Problem, k0: int, nfev0: int, outer: int, M: float, it: Iterate) -> PenaltyIterate:
-    """An inner iterate as a record of the whole run: global index and counts, weight, f and violation."""
-    return PenaltyIterate(k=k0 + it.k, x=it.x, fun=it.fun, grad=it.grad, step=it.step,
-                          direction=it.direction, nfev=nfev0 + it.nfev, outer=outer, M=M,
-                          objective=guarded_value(problem.objective_function.fun, it.x),
-                          violation=guarded_value(problem.max_violation, it.x))
+def _inner_record(record: type[R], problem: Problem, k0: int, nfev0: int, it: Iterate, **fields: Any) -> R:
+    """An inner iterate as a `record` of the whole outer run, for every outer method.
+
+    Its index and evaluation count continue the run's (`k0` and `nfev0` before this inner run), f and
+    the violation are added (guarded), and `fields` are the method's own (``outer``, ``M``, ...).
+    """
+    return record(k=k0 + it.k, x=it.x, fun=it.fun, grad=it.grad, step=it.step, direction=it.direction,
+                  nfev=nfev0 + it.nfev, objective=guarded_value(problem.objective_function.fun, it.x),
+                  violation=guarded_value(problem.max_violation, it.x), **fields)
+
+
+@dataclass
+class Tally:
+    """Running totals of an outer run: records yielded (`k`), inner steps (`nit`), evaluations (`nfev`)."""
+
+    k: int = 0
+    nit: int = 0
+    nfev: int = 0
+
+    def inner_run(self, stream: Iterable[Iterate], record: type[R], problem: Problem, **fields: Any
+                  ) -> Generator[R, None, Result]:
+        """Yield an inner run's iterates as `record`s of the outer run; return its Result."""
+        as_record = partial(_inner_record, record, problem, self.k, self.nfev, **fields)
+        inner = yield from mapped(stream, as_record)
+        self.k += inner.nit + 1  # every inner run yields its start point, then one record per step
+        self.nit += inner.nit
+        self.nfev += inner.nfev
+        return inner
 
 
 def _outer_rule_met(penalty_term: float, objective: float, epsilon: float) -> bool:

@@ -155,3 +155,55 @@ def test_the_consumer_keeps_its_own_floating_point_settings_between_steps():
     with np.errstate(all="raise"):
         for _ in gradient_descent(fun, grad, [1.0, 2.0], line_search="armijo", max_iter=3):
             assert np.geterr()["over"] == "raise"
+
+
+def exponential_residuals():
+    """(exp(x1) - 1)^2 + (exp(x2) - 2)^2, its gradient and Hessian, in numpy."""
+
+    def f(x):
+        return float(np.sum((np.exp(x) - [1.0, 2.0]) ** 2))
+
+    def g(x):
+        return 2 * (np.exp(x) - [1.0, 2.0]) * np.exp(x)
+
+    def h(x):
+        return np.diag(2 * np.exp(x) * (2 * np.exp(x) - [1.0, 2.0]))
+
+    return f, g, h
+
+
+@pytest.mark.parametrize("method", ["gd", "cg", "newton"])
+def test_an_exactly_zero_gradient_from_underflow_is_a_plateau(method):
+    # At x2 = -800, exp(x2) underflows to 0.0: g = (0, 0) exactly, yet f = 4 is not its minimum (0,
+    # at x2 = ln 2) and the true slope, -4 exp(-800), is not 0.
+    f, g, h = exponential_residuals()
+    start = np.array([0.0, -800.0])
+    assert not np.any(g(start))
+    stream = {"gd": lambda: gradient_descent(f, g, start), "cg": lambda: conjugate_gradient(f, g, start),
+              "newton": lambda: newton(f, g, h, start)}[method]()
+    result = run(stream)
+    assert result.status == Status.PLATEAU and not result.success
+    assert result.nit == 0
+
+
+@pytest.mark.parametrize("method", ["gd", "cg", "newton"])
+def test_an_exactly_zero_gradient_at_a_minimizer_converges(method):
+    # The same function at its minimizer: the gradient is again exactly 0, with no underflow.
+    f, g, h = exponential_residuals()
+    start = np.array([0.0, math.log(2.0)])
+    assert not np.any(g(start))
+    stream = {"gd": lambda: gradient_descent(f, g, start), "cg": lambda: conjugate_gradient(f, g, start),
+              "newton": lambda: newton(f, g, h, start)}[method]()
+    assert run(stream).success
+
+
+def test_a_flat_variable_with_no_underflow_is_harmless():
+    # f does not depend on x2 at all: g2 = 0 exactly and f is flat in x2, but nothing underflowed.
+    def f(x):
+        return float(x[0] ** 2)
+
+    def g(x):
+        return np.array([2 * x[0], 0.0])
+
+    result = run(gradient_descent(f, g, [1.0, 5.0]))
+    assert result.success and result.x[1] == 5.0

@@ -84,8 +84,41 @@ def test_a_start_on_the_far_plateau_is_no_minimizer(method, outer):
     problem = Problem("(exp(x1) - 1)^2 + (exp(x2) - 2)^2")
     result = solve(problem, [0.0, -117.66], method=method, outer=outer)
     assert not result.success and result.x[1] < -100.0
-    if outer == "penalty":
-        assert result.status == Status.PLATEAU, result.message
+    assert result.status == Status.PLATEAU, result.message
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("x0", [[0.0, -800.0], [2.0, -800.0]])
+def test_a_start_where_the_gradient_underflows_to_exactly_zero_is_no_minimizer(method, x0):
+    # exp(-800) is 0.0, so at x2 = -800 the gradient of (exp(x2) - 2)^2 is exactly 0 (no tiny
+    # component to probe) while the slope, -4 exp(-800), is not: success there was a false claim.
+    problem = Problem("(exp(x1) - 1)^2 + (exp(x2) - 2)^2")
+    result = solve(problem, x0, method=method)
+    assert result.jac[1] == 0.0 and result.x[1] == -800.0
+    assert result.status == Status.PLATEAU and not result.success, result.message
+    assert "flat" in result.message
+    multipliers = solve(problem, x0, method=method, outer="multipliers")
+    assert multipliers.status == Status.PLATEAU and multipliers.nouter == 1, multipliers.message
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(("objective", "x0"), [("x1^2", [0.0]), ("x1^4 + x2^2", [0.0, 0.0]),
+                                                ("x1^4", [1e-120]), ("x1^2 + exp(x1 - 1000)", [0.0]),
+                                                ("(exp(x1) - 1)^2 + (exp(x2) - 2)^2",
+                                                 [0.0, math.log(2.0)])])
+def test_minimizers_with_an_exactly_zero_gradient_still_converge(method, objective, x0):
+    # Exactly zero gradients at true minimizers: computed without underflow (x^2, x^4 at 0), or with
+    # one (x1^4 at 1e-120: x^3 underflows; exp(-1000) is 0) but with f rising on both sides.
+    result = solve(Problem(objective), x0, method=method)
+    assert result.success, result.message
+    assert not np.any(result.jac)
+    np.testing.assert_array_equal(result.x, x0)
+
+
+def test_an_exponential_tail_with_exactly_zero_slope_is_a_plateau():
+    # exp(-x1) at 800: f and its slope are both exactly 0; the infimum 0 is not attained.
+    result = solve(Problem("exp(-x1)"), [800.0])
+    assert result.status == Status.PLATEAU and not result.success
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -449,3 +449,27 @@ def test_line_kernel_on_plain_floats_equals_its_numpy_path(monkeypatch):
         np.testing.assert_allclose(small.breaks, large.breaks, rtol=1e-12)
         for a, b in zip(small.coefs, large.coefs, strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_per_problem_builds_once_per_problem_and_holds_it_weakly():
+    import gc
+    import weakref
+
+    from penalty._problem import per_problem
+
+    built = []
+
+    @per_problem
+    def build(problem):
+        """Doc kept."""
+        built.append(problem)
+        return object()
+
+    p, q = Problem("x1^2"), Problem("x1^2")
+    assert build(p) is build(p) and build(q) is not build(p)
+    assert len(built) == 2 and build.__doc__ == "Doc kept."
+    alive = weakref.ref(p)
+    del p
+    built.clear()
+    gc.collect()
+    assert alive() is None  # the cache did not keep the problem alive
