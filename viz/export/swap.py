@@ -14,6 +14,7 @@ import signal
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 __all__ = ["publish", "signals_held", "staging"]
 
@@ -31,10 +32,12 @@ def staging(directory: Path) -> Iterator[Path]:
     try:
         if directory.is_mount():  # a USB stick's root: its parent is another file system, rename fails
             raise PermissionError
-        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=directory.parent))
+        with signals_held():  # made and named together: an interruption between them would leave it
+            tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=directory.parent))
     except PermissionError:  # a writable folder in a read-only one (e.g. --export /tmp): stage inside
         directory.mkdir(exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=directory))
+        with signals_held():
+            tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=directory))
     try:
         yield tmp
     finally:
@@ -58,16 +61,23 @@ def publish(files: Sequence[Path], directory: Path, *, stale: Sequence[Path] = (
 
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
-    """Delay SIGINT and SIGTERM (where signal masks exist and this is the main thread) to the end."""
-    held = {signal.SIGINT, signal.SIGTERM}
+    """Delay SIGINT and SIGTERM to the end of the block (in the main thread; elsewhere, no delay).
+
+    The signals are caught by a handler that only notes them, then raised again on leaving. Not a
+    signal mask: a process-directed signal goes to any thread that does not block it (numpy's BLAS
+    threads, say), and Python would then raise KeyboardInterrupt inside the block after all.
+    """
+    caught: list[int] = []
+    previous: dict[int, Any] = {}
     try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, ValueError, OSError):  # no signal masks here (Windows)
-        yield
-        return
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda s, _frame: caught.append(s))
+    except ValueError:  # not the main thread: Python delivers signals to the main thread only
+        pass
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if caught:
+            signal.raise_signal(caught[0])
