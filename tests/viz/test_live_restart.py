@@ -37,6 +37,7 @@ def counted(view):
 def test_retargeted_figure_draws_what_a_new_one_draws_without_drawing_it_whole():
     _, (a, b) = runs((-0.4, 0.3), (0.5, 1.6))
     view = counted(figure_for(a.scene))
+    view.keep_first = True  # as in the window
     view.render(0)
     view.render(len(view) - 1)  # the run has finished: its last frame shows
     assert view.retarget(b.scene)

@@ -92,11 +92,9 @@ class CachedFigure:
         self._renders = 0  # how many frames `render` drew: the panel cache shows the last one
         self._kept: list[Kept] = []  # backgrounds to make the next one from (see `axes_changed`)
         self._extents: dict[Any, Any] = {}  # the unchanged panels' extents, for `Kept`
-
-    # How many pixel backgrounds are kept: the last, and in a figure that is re-pointed at other
-    # runs (`SceneFigure.retarget`) also the first drawn since the last change, the one a new run
-    # starts on.
-    _backgrounds_kept = 1
+        # Keep the first background drawn since the last change too, not only the last: a live
+        # window's restart (`SceneFigure.retarget`) starts on it. Off for exports (memory).
+        self.keep_first = False
 
     def __len__(self) -> int:
         return len(self.scene)
@@ -221,7 +219,7 @@ class CachedFigure:
         same = [i for i, k in enumerate(self._kept) if k.key == background.key]
         if same:
             self._kept[same[0]] = background
-        elif len(self._kept) < self._backgrounds_kept:
+        elif len(self._kept) < (2 if self.keep_first else 1):
             self._kept.append(background)
         else:
             self._kept[-1] = background

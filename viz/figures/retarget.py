@@ -5,8 +5,8 @@ from another start: the domain, z-ranges, surfaces, contours, constraints and ti
 only the path and the convergence plots differ. Building a new figure and drawing it whole costs
 about 0.25 s; retargeting keeps every panel but the two convergence plots (rebuilt: their limits
 follow the run), keeps the drawn surface when the new run's first weight gives the same grid,
-and lets the next background be made from the last one by redrawing just those plots
-(`Repaint`). Anything the figure was built from that differs makes it decline, and the caller
+and lets the next background be made from a kept one by redrawing just those plots
+(`repaint.Kept`). Anything the figure was built from that differs makes it decline, and the caller
 builds a new figure.
 """
 
@@ -56,8 +56,6 @@ def _same_surface(old: Any, new: Any, key: int) -> bool:
 class Retarget:
     """`retarget` for `SceneFigure` (a mixin: it reads and sets that figure's artists)."""
 
-    _backgrounds_kept = 2  # the last, and the first: a new run's first frame starts on it
-
     def _bind(self, scene: Any) -> None:
         """The per-run arrays the frames read."""
         self.scene = scene
@@ -85,7 +83,8 @@ class Retarget:
             more than one run or two variables): build a new figure then. True when the figure
             now draws `scene`: the convergence plots and the solution's star are made anew,
             the surface of the first weight is kept if it is the same, and the next `render`
-            redraws only what changed (`Repaint`) when the last background still holds.
+            redraws only what changed (`repaint.Kept`) into the last background, or the first
+            one with `keep_first` (from the last frame of a finished run, say).
         """
         old = self.scene
         if not _same_frame(old, scene) or searched(scene.trace) != self._phi_on:

@@ -33,6 +33,7 @@ def new_panels(figure: Figure, scene: Any, old: CachedFigure | None, panels: lis
     # the size the user gave it and the dpi the toolkit scaled for the screen.
     with MATPLOTLIB:  # an export's thread may be drawing
         view = figure_for(scene, figure)
+    view.keep_first = True  # a restart starts on the first frame's background
     panels = [ax for ax in figure.axes if ax not in before]
     lift_panels(panels, getattr(figure, "_suptitle", None))
     if camera is not None:
