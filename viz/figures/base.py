@@ -17,6 +17,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..scenes import Style
 from .axes import tick_bins
+from .repaint import Kept
 
 __all__ = ["CachedFigure", "font_size", "sized_figure"]
 
@@ -89,6 +90,11 @@ class CachedFigure:
         self._panel_bg: Any = None
         self._panel_key: Any = None
         self._renders = 0  # how many frames `render` drew: the panel cache shows the last one
+        self._kept: list[Kept] = []  # backgrounds to make the next one from (see `axes_changed`)
+        self._extents: dict[Any, Any] = {}  # the unchanged panels' extents, for `Kept`
+        # Keep the first background drawn since the last change too, not only the last: a live
+        # window's restart (`SceneFigure.retarget`) starts on it. Off for exports (memory).
+        self.keep_first = False
 
     def __len__(self) -> int:
         return len(self.scene)
@@ -131,11 +137,11 @@ class CachedFigure:
         ax.view_init(elev=sc.style.elev, azim=sc.style.azim)
         return ax
 
-    def _scale_ticks(self) -> None:
-        """Tick marks and their label gaps of the 2D axes in proportion to the font (matplotlib's
-        are fixed points, which at another size or dpi would crowd or clip the labels)."""
+    def _scale_ticks(self, axes: list[Any] | None = None) -> None:
+        """Tick marks and their label gaps of the 2D axes (default: all) in proportion to the font
+        (matplotlib's are fixed points, which at another size or dpi would crowd or clip the labels)."""
         fs = self._font
-        for ax in self.figure.axes:
+        for ax in self.figure.axes if axes is None else axes:
             if not hasattr(ax, "zaxis"):
                 ax.tick_params(length=0.25 * fs, width=0.06 * fs, pad=0.25 * fs)
 
@@ -169,10 +175,13 @@ class CachedFigure:
             hidden = [*self._hidden_in_background(), *self.overlay]
             for artist in hidden:
                 artist.set_visible(False)
-            canvas.draw()
+            kept = next((k for k in self._kept if k.key == key), None)
+            if kept is None or not kept.apply(canvas):
+                canvas.draw()
             self._bg = canvas.copy_from_bbox(self.figure.bbox)
             self._bg_key = key
             self._bg_pixels = np.asarray(canvas.buffer_rgba()).copy()
+            self._keep(Kept(key, self._bg, self._bg_pixels, self._extents))
             self._bg_token += 1
             for artist in hidden:
                 artist.set_visible(self._wanted.get(id(artist), True))
@@ -188,11 +197,32 @@ class CachedFigure:
         """Forget the pixel backgrounds (something outside the figure's own drawing changed them,
         e.g. a widget or a resized window): the next `render` or `draw_panel` draws them again."""
         self._bg_key = self._panel_key = None
+        self._kept = []
 
     def camera_moved(self) -> None:
         """The 3D camera moved: the `render` background (it holds the still 3D panel) is redrawn
         on the next frame; the `draw_panel` cache (everything but the panel) stays."""
         self._bg_key = None
+        self._kept = []
+
+    def axes_changed(self, axes: list[Any], replaced: list[Any] = ()) -> None:
+        """Panels `axes` of the background changed (new limits, a button's label): the next
+        `render` redraws them alone into a kept background (`Kept.apply`: exact, or a full drawing
+        where another artist shares their region). `replaced` are the extents of what they drew
+        before (`repaint.drawn_extents`, measured before the change)."""
+        for kept in self._kept:
+            kept.changed(axes, replaced)
+        self._bg_key = None  # drawn anew, though its key may be the same
+
+    def _keep(self, background: Kept) -> None:
+        """Keep `background` in place of one with its key, or of the last one: the first stays."""
+        same = [i for i, k in enumerate(self._kept) if k.key == background.key]
+        if same:
+            self._kept[same[0]] = background
+        elif len(self._kept) < (2 if self.keep_first else 1):
+            self._kept.append(background)
+        else:
+            self._kept[-1] = background
 
     def draw_panel(self, ax: Any) -> None:
         """Redraw only the panel `ax` (a moving camera) over a pixel cache of everything else.

@@ -38,6 +38,7 @@ from .layout import (
     Z_POINT,
 )
 from .lines3d import add_line3d
+from .retarget import Retarget
 from .slices import slice_constraints
 from .status import status_text
 from .title import figure_title, shrink_to
@@ -45,7 +46,7 @@ from .title import figure_title, shrink_to
 __all__ = ["SceneFigure"]
 
 
-class SceneFigure(CachedFigure):
+class SceneFigure(Retarget, CachedFigure):
     """The figure and its artists for one `Scene`.
 
     Parameters
@@ -64,18 +65,7 @@ class SceneFigure(CachedFigure):
         self._frame: int | None = None
         self._old_key: int | None = None
         self._old_start = -1
-        tr = scene.trace
-        self._xy = tr.x[:, list(scene.coords)]
-        self._x_axis = np.arange(len(tr))
-        # The value minimized is not the surface drawn (a loss on a plane, f for L_A): label both.
-        own = scene.heights[scene.m_index, np.arange(len(tr))]
-        with np.errstate(invalid="ignore"):
-            gap = np.abs(own - tr.fun) > 1e-9 * (1.0 + np.abs(tr.fun))
-        self._off_surface = bool(np.any(gap & np.isfinite(tr.fun)))
-        change = np.flatnonzero(np.diff(scene.m_index)) + 1
-        self._run_start = np.zeros(len(tr), dtype=int)
-        for c in change:
-            self._run_start[c:] = c
+        self._bind(scene)
         self._build()
 
     @property

@@ -24,11 +24,12 @@ from matplotlib.backend_bases import key_press_handler
 from matplotlib.figure import Figure
 
 from ..figures import CachedFigure, figure_for
-from .camera import Camera, Soon, forget_axes
-from .controls import Controls, lift_panels, live_figsize, make_controls
+from .camera import Camera, Soon
+from .controls import Controls, live_figsize, make_controls
 from .display import default_frames_dir
+from .panels import new_panels, retarget_panels
 from .screen import Screen
-from .worker import MATPLOTLIB, Job, Jobs, seen_from
+from .worker import Job, Jobs, seen_from
 
 __all__ = ["Player", "live_figsize"]
 
@@ -81,7 +82,10 @@ class Player:
         self.lecture_dpi = float(lecture_dpi)
         first = animator.scene
         self.x0 = np.array(first.trace.x[0], dtype=float)
-        self._fixed = dict(domain=first.domain, zlim=first.zlim)
+        # a restart keeps the first run's domain and the z-range its first frame shows: the
+        # same box, the same first picture (redrawn only where the new run differs)
+        zlim = first.z_range(int(first.m_index[first.frames[0]])) if hasattr(first, "z_range") else first.zlim
+        self._fixed = dict(domain=first.domain, zlim=zlim)
         self.frame, self.playing, self.closed = 0, True, False
         self._records: list[Any] = []  # the restarted run's iterates, as read so far
         self._shown = 0  # how many of them the panels show
@@ -160,8 +164,10 @@ class Player:
         if not self.playing and self.frame >= len(self.view) - 1 and self._stream is None:
             self.show_frame(0)
         self.playing = not self.playing
-        self.controls.buttons["play"].label.set_text("pause ❚❚" if self.playing else "play ▶")
-        self.screen.stale()  # the button is in the background
+        button = self.controls.buttons["play"]
+        label = "pause ❚❚" if self.playing else "play ▶"
+        if button.label.get_text() != label:  # the button is in the background
+            self.screen.changed(button.ax, lambda: button.label.set_text(label))
         self._redraw()
 
     def step(self, by: int = 1) -> None:
@@ -187,6 +193,7 @@ class Player:
         self._close_stream()
         self.x0, self.params = new_x0, new_params
         self._stream, self._records, self._shown = stream, [], 0
+        self.frame = 0  # the new run is shown from its first frame
         self._say("running from (" + ", ".join(f"{v:.3g}" for v in new_x0[:4]) + ")")
         self.playing = False
         self.toggle()
@@ -312,7 +319,9 @@ class Player:
         ax3d = getattr(self.view, "ax3d", None)
         camera = (ax3d.elev, ax3d.azim) if ax3d is not None else None
         changes = dict(self._fixed, **({"view": camera} if camera is not None else {}))
-        self._set_view(self.animator.remake(list(self._records), **changes), camera=camera)
+        animator = self.animator.remake(list(self._records), **changes)
+        if not self._retarget(animator):
+            self._set_view(animator, camera=camera)
         self._shown = len(self._records)
         slider = self.controls.history
         slider.valmax = max(len(self.view) - 1, 1)
@@ -320,23 +329,16 @@ class Player:
         self._built_at = time.perf_counter()
         self.show_frame(self.frame)
 
+    def _retarget(self, animator: Any) -> bool:
+        """Show `animator`'s run in the panels drawn now (see `retarget_panels`)."""
+        panels = retarget_panels(self.view, self._panels, animator.scene)
+        if panels is not None:
+            self._panels, self.animator = panels, animator
+        return panels is not None
+
     def _set_view(self, animator: Any, *, camera: tuple[float, float] | None = None) -> None:
-        fig = self.figure
-        if self.view is not None:
-            for ax in self._panels:
-                forget_axes(fig.canvas, ax)
-                ax.remove()
-        before = set(fig.axes)
-        # The window was made at the export's size (`live_figsize`); drawn into as it is, it keeps
-        # the size the user gave it and the dpi the toolkit scaled for the screen.
-        with MATPLOTLIB:  # an export's thread may be drawing
-            self.view = figure_for(animator.scene, fig)
-        self._panels = [ax for ax in fig.axes if ax not in before]
-        lift_panels(self._panels, getattr(fig, "_suptitle", None))
-        if camera is not None:
-            self.view.ax3d.view_init(elev=camera[0], azim=camera[1])
-        if getattr(self.view, "ax3d", None) is not None:
-            forget_axes(fig.canvas, self.view.ax3d)  # the Camera turns it, redrawing the panel alone
+        self.view, self._panels = new_panels(self.figure, animator.scene, self.view,
+                                             getattr(self, "_panels", []), camera=camera)
         self.camera.attach(self.view)
         self.screen.view = self.view
         if hasattr(self, "controls"):

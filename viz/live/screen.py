@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..figures.repaint import drawn_extents
 from .worker import MATPLOTLIB
 
 __all__ = ["Screen"]
@@ -33,8 +34,16 @@ class Screen:
         self.view.camera_moved()
 
     def stale(self) -> None:
-        """Something only a full drawing shows changed (a button's label)."""
+        """Something only a full drawing shows changed (a widget redrew itself)."""
         self.view.invalidate()
+
+    def changed(self, ax: Any, change: Any) -> None:
+        """Apply `change()` to panel `ax` of the background (a button's label): the next frame
+        redraws that panel alone (`CachedFigure.axes_changed`)."""
+        with MATPLOTLIB:
+            before = drawn_extents([ax], self.canvas.get_renderer())
+            change()
+        self.view.axes_changed([ax], before)
 
     def close(self) -> None:
         """Stop watching the canvas's drawings."""
