@@ -93,6 +93,28 @@ def test_live_window_plays_every_frame_on_tkagg(xdisplay):
     assert out.stdout.split()[-1] == "True"  # closing the window stopped the player
 
 
+def _wait_until_drawn(xdisplay, panel, timeout=30):
+    """Wait until the screen region `panel` shows a drawn surface (many colours), or fail."""
+    deadline = time.time() + timeout
+    while True:
+        pixels = _screenshot(xdisplay, panel)
+        colours = len(np.unique(pixels.reshape(-1, 3), axis=0))
+        if colours > 200 or time.time() > deadline:
+            break
+        time.sleep(0.3)
+    assert colours > 200 and pixels.std() > 10, f"the surface is not drawn ({colours} colours)"
+
+
+def _saved(folder, count, timeout=30):
+    """The player's saved frames in `folder`, once there are `count` (or at the timeout)."""
+    deadline = time.time() + timeout
+    saved: list[Path] = []
+    while len(saved) < count and time.time() < deadline:
+        time.sleep(0.2)
+        saved = sorted(folder.glob("optviz-iterate-*.png"))
+    return saved
+
+
 @pytest.mark.gui
 def test_seed_demo_window_draws_and_obeys_keys(xdisplay, tmp_path):
     demo = subprocess.Popen([sys.executable, "-m", "demos.penalty_seed", "--fps", "3", "--size", "9.6", "5.4",
@@ -105,24 +127,13 @@ def test_seed_demo_window_draws_and_obeys_keys(xdisplay, tmp_path):
         x, y, w, h = (int(g[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
         # The 3D panel: the left half, between the title and the controls.
         panel = (x + w // 20, y + h // 8, x + w // 2, y + h // 2)
-        deadline = time.time() + 20
-        while True:
-            pixels = _screenshot(xdisplay, panel)
-            colours = len(np.unique(pixels.reshape(-1, 3), axis=0))
-            if colours > 200 or time.time() > deadline:
-                break
-            time.sleep(0.3)
-        assert colours > 200 and pixels.std() > 10, f"the surface is not drawn ({colours} colours)"
+        _wait_until_drawn(xdisplay, panel)
 
         _xdotool(xdisplay, "windowfocus", "--sync", window)
         for keys in (["space"], ["s"], ["Right", "s"]):  # pause, save, step and save
             _xdotool(xdisplay, "key", "--delay", "150", *keys)
             time.sleep(0.3)
-        saved: list[Path] = []
-        deadline = time.time() + 20
-        while len(saved) < 2 and time.time() < deadline:
-            time.sleep(0.2)
-            saved = sorted(tmp_path.glob("optviz-iterate-*.png"))
+        saved = _saved(tmp_path, 2)
         assert len(saved) == 2, f"expected two saved frames, got {saved}: {demo.stderr}"
         first, second = (int(re.findall(r"\d+", p.name)[0]) for p in saved)
         assert second == first + 1  # the right arrow advanced the paused run by one iterate
@@ -147,11 +158,13 @@ def test_dragging_the_3d_panel_turns_the_camera_and_the_window_stays_live(xdispl
         geometry = _xdotool(xdisplay, "getwindowgeometry", "--shell", window)
         g = dict(line.split("=") for line in geometry.split())
         x, y, w, h = (int(g[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+        _wait_until_drawn(xdisplay, (x + w // 20, y + h // 8, x + w // 2, y + h // 2))
         _xdotool(xdisplay, "windowfocus", "--sync", window)
-        time.sleep(1.0)
         _xdotool(xdisplay, "key", "space")  # pause: only the camera changes between the two saves
         time.sleep(0.5)
         _xdotool(xdisplay, "key", "s")
+        # the save draws in a worker thread: it must be written before the drag turns the camera
+        assert len(_saved(tmp_path, 1)) == 1, f"the first save was not written: {demo.stderr}"
         cx, cy = x + int(0.25 * w), y + int(0.4 * h)  # inside the 3D panel
         _xdotool(xdisplay, "mousemove", "--sync", str(cx), str(cy))
         _xdotool(xdisplay, "mousedown", "1")
@@ -162,11 +175,7 @@ def test_dragging_the_3d_panel_turns_the_camera_and_the_window_stays_live(xdispl
         time.sleep(0.5)
         _xdotool(xdisplay, "windowfocus", "--sync", window)
         _xdotool(xdisplay, "key", "s")  # the window still obeys a key after the drag
-        saved: list[Path] = []
-        deadline = time.time() + 30
-        while len(saved) < 2 and time.time() < deadline:
-            time.sleep(0.2)
-            saved = sorted(tmp_path.glob("optviz-iterate-*.png"), key=lambda p: p.stat().st_mtime)
+        saved = sorted(_saved(tmp_path, 2), key=lambda p: p.stat().st_mtime)
         if len(saved) < 2:
             demo.kill()
         assert len(saved) == 2, f"expected two saved frames, got {saved}: {demo.communicate()[1]}"
