@@ -192,7 +192,7 @@ class NetworkFigure(CachedFigure):
         lo, hi = self.scene.zlim
         Z = np.clip(np.nan_to_num(Z, nan=lo, posinf=hi, neginf=lo), lo, hi)  # a diverged net lies flat
         return surface_cells(self._grid_x, self._grid_y, Z, step=self.scene.refine,
-                             tol=_BEND_TOLERANCE * (hi - lo))
+                             tol=_BEND_TOLERANCE * (hi - lo), probability=self._classifier)
 
     # -- per frame ------------------------------------------------------------------------------
     def update(self, frame: int) -> list[Any]:
