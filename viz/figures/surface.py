@@ -293,7 +293,7 @@ class SceneFigure(CachedFigure):
         m = int(sc.m_index[i])
         self._static_artists = [
             *surface_layers(self.ax3d, self.ax2d, sc, key, m, font=self._font),
-            *lifted_layers(self.ax3d, self.ax2d, sc, m, int(self._run_start[i]), font=self._font)]
+            *lifted_layers(self.ax3d, self.ax2d, sc, m, int(self._run_start[i]), font=self._font, key=key)]
         if sc.slice_constraints:  # the constraints of this slice through the current point
             self._slice_artists = slice_constraints(self.ax2d, sc, key, self._font, self._slice_artists)
         self._key = key
