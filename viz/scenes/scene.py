@@ -28,7 +28,7 @@ import numpy as np
 
 from .curves import segments_as_line, zero_segments
 from .framing import DEFAULT_FRAMING, DEFAULT_STYLE, Framing, Style
-from .limits import Domain, domain_from_points, weight_z_limits, z_limits
+from .limits import Domain, domain_from_points, domain_with_curves, weight_z_limits, z_limits
 from .sampling import DrawnRows, LazyGrids, Surface, evaluate, phi_samples, weights_of
 from .trace import Trace
 
@@ -190,7 +190,15 @@ def build_scene(
 
     positions = framing.positions(len(trace))
     shown = trace.x[:, [ci, cj]]
-    dom = framing.domain if framing.domain is not None else domain_from_points(shown[: positions[-1] + 1])
+    last = trace.x[positions[-1]]  # the whole run's constraints, for a slice: those through the final point
+    constraints = (*equalities, *inequalities)
+    if framing.domain is not None:
+        dom = framing.domain
+    elif constraints:  # the path's box, widened to hold the closed constraint curves it meets
+        dom = domain_with_curves(shown[: positions[-1] + 1], lambda GX, GY: [
+            evaluate(c, _plane(last, coords, GX, GY) if n > 2 else [GX, GY], GX.shape) for c in constraints])
+    else:
+        dom = domain_from_points(shown[: positions[-1] + 1])
     (x0, x1), (y0, y1) = dom
     xs, ys = np.linspace(x0, x1, grid), np.linspace(y0, y1, grid)
     X, Y = np.meshgrid(xs, ys)
@@ -205,11 +213,8 @@ def build_scene(
             raise ValueError("an iterate carries no M: pass surface=F for it as well as surface_of_M")
         functions.append(fn)
 
-    def plane(point: np.ndarray) -> list[np.ndarray | float]:
-        # The displayed coordinates vary over the grid; the others stay at `point`'s values.
-        cols: list[np.ndarray | float] = [float(v) for v in point]
-        cols[ci], cols[cj] = X, Y
-        return [np.full(X.shape, c) if not isinstance(c, np.ndarray) else c for c in cols]
+    def plane(point: np.ndarray) -> list[np.ndarray]:
+        return _plane(point, coords, X, Y)
 
     heights = np.vstack([evaluate(fn, list(trace.x.T), (len(trace),)) for fn in functions])
     phi = phi_samples(trace, functions, m_index, positions)  # only the frames need it
@@ -241,7 +246,6 @@ def build_scene(
             grid_m = grids[m] if n == 2 else grids[int(grid_key[shown_m[0]])]
             zlims[m] = weight_z_limits(grid_m, own[mine], zlim)
 
-    last = trace.x[positions[-1]]  # the whole run's constraints, for a slice: those through the final point
     eq = tuple(evaluate(h, plane(last) if n > 2 else [X, Y], X.shape) for h in equalities)
     ineq = tuple(evaluate(g, plane(last) if n > 2 else [X, Y], X.shape) for g in inequalities)
 
@@ -291,6 +295,14 @@ def build_scene(
                  equality_heights=eq_z, inequality_heights=ineq_z, outer_ends=outer_ends,
                  title=title or "", note=note, axis_names=names, style=style, slice_constraints=sliced,
                  slice_lifted=sliced_lifted)
+
+
+def _plane(point: np.ndarray, coords: tuple[int, int], X: np.ndarray, Y: np.ndarray) -> list[np.ndarray]:
+    """Every coordinate on the grid (X, Y): the displayed two vary over it, the others stay at
+    `point`'s values."""
+    cols: list[np.ndarray] = [np.full(X.shape, float(v)) for v in point]
+    cols[coords[0]], cols[coords[1]] = X, Y
+    return cols
 
 
 def _slice_keys(trace: Trace, m_index: np.ndarray, coords: tuple[int, int]) -> np.ndarray:
