@@ -55,6 +55,24 @@ def test_no_line_search_inset_for_fixed_steps_or_no_steps():
     line_search.view.close()
 
 
+def test_a_hidden_inset_gives_its_space_to_the_contour_view():
+    def drawn(anim):  # the contour view's box as drawn (square: matplotlib shrinks it to fit)
+        view = anim.view
+        view.render(0)
+        box = view.ax2d.get_window_extent()
+        return view, box, view.ax_phi.get_position().transformed(view.figure.transFigure)
+
+    hidden, wide, phi_place = drawn(built_animator("loss_landscape", ARGS))
+    shown, narrow, _ = drawn(built_animator("line_search", ARGS))
+    assert not hidden.ax_phi.get_visible() and shown.ax_phi.get_visible()
+    assert wide.height > 1.08 * narrow.height and wide.width > 1.08 * narrow.width
+    assert wide.x1 > phi_place.x0 + 0.3 * phi_place.width  # into where the inset would be
+    for view in (hidden, shown):  # the convergence panels stay below the contour view's labels
+        labels = view.ax2d.get_tightbbox(view.figure.canvas.get_renderer())
+        assert view.ax_values.get_window_extent().y1 < labels.y0
+        view.close()
+
+
 def test_searched_tells_a_search_from_a_fixed_step():
     class T:
         def __init__(self, step):
