@@ -166,8 +166,9 @@ def surface_cells(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, *, step: int, tol
         Largest gap allowed between the values inside a block and the bilinear interpolation of
         its four corners for the block to be drawn as one polygon.
     probability : bool
-        Z is a probability (in [0, 1]): each fine cell across which it changes by more than
-        `STEEP` is split into `SPLIT` x `SPLIT` cells, their heights interpolated in log-odds.
+        Z is a probability (in [0, 1]): a block rising by more than `STEEP` is refined (one flat
+        colour over a wider range shows as a band), and each fine cell rising by k `STEEP` is
+        split into k x k cells (k at most `SPLIT`), their heights interpolated in log-odds.
 
     Returns
     -------
@@ -206,6 +207,8 @@ def surface_cells(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, *, step: int, tol
     bilinear = ((1 - u) * (1 - v) * z[..., :1, :1] + (1 - u) * v * z[..., :1, -1:]
                 + u * (1 - v) * z[..., -1:, :1] + u * v * z[..., -1:, -1:])
     bends = np.abs(z - bilinear).max(axis=(-2, -1)) > tol
+    if probability:  # a block rising by more than STEEP is one colour band too many: refine it
+        bends |= np.ptp(z, axis=(-2, -1)) > STEEP
     k = np.arange(step)
     ring_rows = np.concatenate([np.zeros(step, int), k, np.full(step, step), step - k])
     ring_cols = np.concatenate([k, np.full(step, step), step - k, np.zeros(step, int)])
