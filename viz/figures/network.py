@@ -94,8 +94,11 @@ class NetworkFigure(CachedFigure):
         ax = self.ax3d = self._add_axes3d(_RECT_3D, ("$x_1$", "$x_2$"),
                                           "P(class 1)" if self._classifier else "network output")
         self.cells = self._cells(np.zeros((len(sc.ys), len(sc.xs))))  # a placeholder until `update`
+        # a classifier's walls are drawn in many small cells (see `surface_cells`): their edges
+        # would hatch the wall dark and cost as much again to draw, so only a regression's have them
+        edges = 0.0 if self._classifier else 0.03 * fs
         self.surface = Poly3DCollection(self.cells, cmap=sc.style.cmap,
-                                        norm=self._norm, alpha=sc.style.alpha, linewidths=0.03 * fs,
+                                        norm=self._norm, alpha=sc.style.alpha, linewidths=edges,
                                         edgecolors=(0, 0, 0, 0.15), zorder=_Z_SURFACE)
         ax.add_collection3d(self.surface, autolim=False)
         X, y, lo = sc.X, sc.y, sc.zlim[0]
