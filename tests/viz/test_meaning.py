@@ -55,6 +55,24 @@ def test_no_line_search_inset_for_fixed_steps_or_no_steps():
     line_search.view.close()
 
 
+def test_a_hidden_inset_gives_its_space_to_the_contour_view():
+    def drawn(anim):  # the contour view's box as drawn (square: matplotlib shrinks it to fit)
+        view = anim.view
+        view.render(0)
+        box = view.ax2d.get_window_extent()
+        return view, box, view.ax_phi.get_position().transformed(view.figure.transFigure)
+
+    hidden, wide, phi_place = drawn(built_animator("loss_landscape", ARGS))
+    shown, narrow, _ = drawn(built_animator("line_search", ARGS))
+    assert not hidden.ax_phi.get_visible() and shown.ax_phi.get_visible()
+    assert wide.height > 1.08 * narrow.height and wide.width > 1.08 * narrow.width
+    assert wide.x1 > phi_place.x0 + 0.3 * phi_place.width  # into where the inset would be
+    for view in (hidden, shown):  # the convergence panels stay below the contour view's labels
+        labels = view.ax2d.get_tightbbox(view.figure.canvas.get_renderer())
+        assert view.ax_values.get_window_extent().y1 < labels.y0
+        view.close()
+
+
 def test_searched_tells_a_search_from_a_fixed_step():
     class T:
         def __init__(self, step):
@@ -88,6 +106,19 @@ def test_three_variables_draw_the_constraint_of_the_current_slice():
         sets = [a for a in view._slice_artists if isinstance(a, ContourSet)]
         vertices = np.vstack([p.vertices for c in sets for p in c.get_paths() if len(p.vertices)])
         np.testing.assert_allclose(vertices.sum(axis=1), 1 - x3, atol=1e-6)  # x1 + x2 = 1 - x3 here
+        # the 3D panel lifts the same slice's curve onto the surface shown: F at (x1, x2, x3)
+        i = anim.iterate_of(frame)
+        m = int(anim.scene.m_index[i])
+        lifted = [a for a in view._static_artists if a.axes is view.ax3d and hasattr(a, "get_data_3d")
+                  and a.get_color() == "black"]
+        assert len(lifted) == 1
+        x, y, z = (np.asarray(v, dtype=float) for v in lifted[0].get_data_3d())
+        ok = np.isfinite(z)
+        assert ok.sum() > 10
+        np.testing.assert_allclose(x[ok] + y[ok], 1 - x3, atol=1e-9)
+        M = anim.scene.Ms[m]
+        F = x**2 + 2 * y**2 + 3 * x3**2 + M * (x + y + x3 - 1) ** 2
+        np.testing.assert_allclose(z[ok], F[ok], rtol=1e-9)
         lines.append(1 - x3)
     assert abs(lines[0] - lines[1]) > 1e-3  # the slice moved, and the line with it
     view.close()

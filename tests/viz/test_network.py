@@ -13,6 +13,7 @@ from optimizers import Iterate
 from viz import NetworkAnimator
 from viz.figures import figure_for
 from viz.scenes import surface_cells
+from viz.scenes.network import SPLIT, STEEP
 
 RNG = np.random.default_rng(0)
 X_TRAIN = RNG.uniform(-1, 1, size=(30, 2))
@@ -75,6 +76,36 @@ def test_only_blocks_that_bend_are_refined():
     cliff = surface_cells(X, Y, np.tanh(40 * (X - 0.8)), step=4, tol=0.01)
     assert len(cliff) == 2 + 2 * 16  # the blocks holding the cliff are split 4 x 4, the others not
     assert len(surface_cells(X, Y, X * Y, step=1, tol=0.0)) == 64
+
+
+@pytest.mark.parametrize("step", [1, 4])
+def test_steep_probability_cells_follow_the_sigmoid_of_an_affine_logit(step):
+    # P = sigmoid(a x + b y + c) rises from 0.01 to 0.99 within about one fine cell: the split cells
+    # must sit on the true P (log-odds interpolated bilinearly are exact for an affine logit)
+    xs = np.linspace(-1, 1, 4 * 4 + 1)
+    X, Y = np.meshgrid(xs, xs)
+
+    def P(x, y):
+        return 1 / (1 + np.exp(-(40 * x - 25 * y + 3)))
+
+    plain = surface_cells(X, Y, P(X, Y), step=step, tol=0.01)
+    cells = surface_cells(X, Y, P(X, Y), step=step, tol=0.01, probability=True)
+    assert cells.shape[1:] == (4 * step, 3)
+    assert shoelace(cells).sum() == pytest.approx(4.0)  # still the whole domain, once
+    np.testing.assert_allclose(cells[..., 2], P(cells[..., 0], cells[..., 1]), atol=1e-9)
+    # the steepest drawn cell rises far less than the steepest fine cell; every polygon rising by
+    # more than STEEP is a split cell (at most a quarter of a fine cell); and only the steep cells
+    # were split: far fewer polygons than a uniformly finer grid would need
+    rise, plain_rise = (np.ptp(c[:, ::step, 2], axis=1) for c in (cells, plain))
+    assert rise.max() < 0.75 * plain_rise.max()
+    fine_area = (2 / 16) ** 2
+    assert np.all(shoelace(cells)[rise > STEEP] <= fine_area / 4 + 1e-12)
+    assert len(cells) < 0.5 * 16 * 16 * SPLIT**2
+    assert len(plain) < len(cells) < len(plain) + (SPLIT**2 - 1) * 16 * 4
+    # a surface that is not steep anywhere is not split at all
+    gentle = 1 / (1 + np.exp(-0.3 * (X - Y)))  # rises by < 0.08 across a block
+    assert len(surface_cells(X, Y, gentle, step=step, tol=0.01, probability=True)) == \
+        len(surface_cells(X, Y, gentle, step=step, tol=0.01))
 
 
 # --- the scene and its frames ------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from viz_streams import quadratic_stream, quadratic_surface, seed_F, seed_penalt
 
 from viz import collect
 from viz.scenes import PHI_SAMPLES, PHI_SPAN, Framing, build_scene, even_figsize, frame_positions
-from viz.scenes.limits import domain_from_points, value_limits
+from viz.scenes.curves import zero_components
+from viz.scenes.limits import domain_from_points, domain_with_curves, value_limits
 
 
 @given(st.integers(1, 300), st.integers(1, 20), st.one_of(st.none(), st.integers(1, 50)))
@@ -39,6 +40,50 @@ def test_domain_contains_the_points_and_is_square(points):
     assert x0 < p[:, 0].min() + 1e-9 and p[:, 0].max() - 1e-9 < x1
     assert y0 < p[:, 1].min() + 1e-9 and p[:, 1].max() - 1e-9 < y1
     assert np.isclose(x1 - x0, y1 - y0)
+
+
+
+ARC = np.array([[1.5, 0.5], [0.9, -1.0], [0.3, -1.6], [-1.0, -1.0]])  # a path over part of a circle
+
+
+def circle(r, centre=(0.0, 0.0)):
+    return lambda X, Y: [(X - centre[0]) ** 2 + (Y - centre[1]) ** 2 - r**2]
+
+
+def test_domain_widens_to_hold_a_closed_constraint_curve_the_path_meets():
+    plain = domain_from_points(ARC)
+    assert plain[1][1] < np.sqrt(2)  # the path's own box cuts the top of x1^2 + x2^2 = 2
+    (x0, x1), (y0, y1) = domain_with_curves(ARC, circle(np.sqrt(2)))
+    assert x1 - x0 == pytest.approx(y1 - y0)  # still square
+    r, margin = np.sqrt(2), 0.2 * np.sqrt(2)  # the whole circle, with room around it
+    assert x0 < -r - margin and x1 > r + margin and y0 < -r - margin and y1 > r + margin
+    assert (x0, y0) < tuple(ARC.min(axis=0)) and (x1, y1) > tuple(ARC.max(axis=0))
+    assert x1 - x0 < 2.5 * (plain[0][1] - plain[0][0])  # bounded: not much beyond the curve
+
+
+@pytest.mark.parametrize("values_on", [
+    lambda X, Y: [X + Y - 0.3],  # a line: unbounded, the path's box shows the part near the path
+    circle(50.0, centre=(50.0, 0.0)),  # a circle larger than the search box: locally a line
+    circle(0.3, centre=(6.0, 6.0)),  # a small closed curve far from the path
+    lambda X, Y: [X**2 + Y**2 + 1],  # no zero set at all
+])
+def test_domain_does_not_chase_open_or_distant_curves(values_on):
+    assert domain_with_curves(ARC, values_on) == domain_from_points(ARC)
+
+
+def test_zero_components_group_cells_by_curve():
+    xs = ys = np.linspace(-3, 3, 61)
+    X, Y = np.meshgrid(xs, ys)
+    two = np.minimum((X + 1.5) ** 2 + Y**2 - 0.5, (X - 1.5) ** 2 + Y**2 - 0.5)  # two separate circles
+    pieces = zero_components(xs, ys, two)
+    assert len(pieces) == 2 and not any(border for _, border in pieces)
+    centres = sorted(cells.mean(axis=0)[0] for cells, _ in pieces)
+    assert centres == pytest.approx([-1.5, 1.5], abs=0.05)
+    for cells, _ in pieces:  # every cell lies on its circle, to within a cell's diagonal
+        d = np.hypot(np.abs(cells[:, 0]) - 1.5, cells[:, 1])
+        assert np.all(np.abs(d - np.sqrt(0.5)) < 0.1 * np.sqrt(2))
+    (line, border), = zero_components(xs, ys, X - 0.33)
+    assert border and np.allclose(line[:, 0], 0.3 + 0.05, atol=0.051)
 
 
 @given(st.floats(0.5, 30), st.floats(0.5, 30), st.sampled_from([50, 72, 96, 100, 133, 150]))

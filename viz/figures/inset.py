@@ -17,7 +17,7 @@ from ..scenes import PHI_SAMPLES, PHI_SPAN
 from .layout import RECT_PHI
 from .title import shrink_to
 
-__all__ = ["PHI_S", "PHI_STAR", "distinct", "phi_axes", "scaled_phi", "searched"]
+__all__ = ["PHI_S", "PHI_STAR", "distinct", "inset_shown", "phi_axes", "scaled_phi", "searched"]
 
 PHI_S = np.linspace(0.0, PHI_SPAN, PHI_SAMPLES)  # t / t* of each sample
 PHI_STAR = int(np.argmin(np.abs(PHI_S - 1.0)))  # the sample at t = t*
@@ -29,6 +29,12 @@ def searched(trace: Any) -> bool:
     steps = np.asarray(trace.step, dtype=float)
     steps = steps[np.isfinite(steps)]
     return steps.size >= 2 and float(np.ptp(steps)) > 1e-9 * float(np.abs(steps).max())
+
+
+def inset_shown(scene: Any) -> bool:
+    """Whether the figure of `scene` shows the inset: its run searched its steps (for a comparison,
+    any of its runs did)."""
+    return any(searched(run.trace) for run in scene.runs) if scene.runs else searched(scene.trace)
 
 
 def phi_axes(figure: Any, font: float, *, penalized: bool, shown: bool, values: bool = False) -> Any:

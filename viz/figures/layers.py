@@ -82,18 +82,19 @@ def _short(value: float, _: Any = None) -> str:
     return f"{value:.3g}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
 
 
-def lifted_layers(ax3d: Any, ax2d: Any, scene: Any, m: int, start: int, *, font: float) -> list[Any]:
-    """The constraints lifted onto weight `m`'s surface (h = 0 black, the boundary g = 0 dark grey,
-    drawn at F's height, cut at the ceiling) and the outer minimizers x(M) finished before trace index `start`
-    (white diamonds on both panels); returns the artists."""
+def lifted_layers(ax3d: Any, ax2d: Any, scene: Any, m: int, start: int, *, font: float,
+                  key: int | None = None) -> list[Any]:
+    """The constraints lifted onto surface `key` of weight `m` (h = 0 black, the boundary g = 0
+    dark grey, drawn at F's height, cut at the ceiling; for a slice, the curves of that slice) and
+    the outer minimizers x(M) finished before trace index `start` (white diamonds on both panels);
+    returns the artists."""
     sc, fs = scene, font
     lo, hi = sc.z_range(m)
     artists = []
+    curves = sc.lifted_curves(m if key is None else key, m)
     # (solid both: the curves are chains of short cell segments, too short for a dash pattern)
-    for line, heights, color, width in ((sc.equality_line, sc.equality_heights, "black", 0.25),
-                                        (sc.inequality_line, sc.inequality_heights, "0.35", 0.15)):
+    for (line, z), color, width in zip(curves, ("black", "0.35"), (0.25, 0.15), strict=True):
         if len(line):
-            z = heights[m]
             z = np.where((z >= lo) & (z <= hi), z, np.nan)
             artists.append(add_line3d(ax3d, color=color, lw=width * fs, zorder=Z_CURVE))
             artists[-1].set_data_3d(line[:, 0], line[:, 1], z)

@@ -94,8 +94,11 @@ class NetworkFigure(CachedFigure):
         ax = self.ax3d = self._add_axes3d(_RECT_3D, ("$x_1$", "$x_2$"),
                                           "P(class 1)" if self._classifier else "network output")
         self.cells = self._cells(np.zeros((len(sc.ys), len(sc.xs))))  # a placeholder until `update`
+        # a classifier's walls are drawn in many small cells (see `surface_cells`): their edges
+        # would hatch the wall dark and cost as much again to draw, so only a regression's have them
+        edges = 0.0 if self._classifier else 0.03 * fs
         self.surface = Poly3DCollection(self.cells, cmap=sc.style.cmap,
-                                        norm=self._norm, alpha=sc.style.alpha, linewidths=0.03 * fs,
+                                        norm=self._norm, alpha=sc.style.alpha, linewidths=edges,
                                         edgecolors=(0, 0, 0, 0.15), zorder=_Z_SURFACE)
         ax.add_collection3d(self.surface, autolim=False)
         X, y, lo = sc.X, sc.y, sc.zlim[0]
@@ -192,7 +195,7 @@ class NetworkFigure(CachedFigure):
         lo, hi = self.scene.zlim
         Z = np.clip(np.nan_to_num(Z, nan=lo, posinf=hi, neginf=lo), lo, hi)  # a diverged net lies flat
         return surface_cells(self._grid_x, self._grid_y, Z, step=self.scene.refine,
-                             tol=_BEND_TOLERANCE * (hi - lo))
+                             tol=_BEND_TOLERANCE * (hi - lo), probability=self._classifier)
 
     # -- per frame ------------------------------------------------------------------------------
     def update(self, frame: int) -> list[Any]:

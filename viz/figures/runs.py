@@ -19,8 +19,8 @@ from matplotlib.transforms import Affine2D, ScaledTranslation
 from ..scenes.limits import log10, log_floor, value_limits
 from .axes import decade_axis, iterate_ticks
 from .glyph_text import GlyphText
-from .inset import PHI_STAR, phi_axes, searched
-from .layout import RECT_LOG, RECT_VALUES, Z_LABEL, Z_PATH
+from .inset import PHI_STAR, inset_shown, phi_axes, searched
+from .layout import Z_LABEL, Z_PATH, panel_rects
 from .lines3d import add_line3d
 from .surface import SceneFigure
 
@@ -163,8 +163,9 @@ class RunsFigure(SceneFigure):
     def _convergence_axes(self) -> tuple[Any, Any]:
         # No legend: each run's label box, in its colour, names it (a legend of long names would
         # need small text or half the panel's width).
-        values = self.figure.add_axes(RECT_VALUES)
-        logs = self.figure.add_axes(RECT_LOG, sharex=values)
+        _, values_rect, log_rect = panel_rects(inset_shown(self.scene))
+        values = self.figure.add_axes(values_rect)
+        logs = self.figure.add_axes(log_rect, sharex=values)
         fs = self._font
         values.tick_params(labelbottom=False, labelsize=0.75 * fs)
         logs.tick_params(labelsize=0.75 * fs)

@@ -20,7 +20,7 @@ from ..scenes.limits import log10, log_floor, value_limits
 from .axes import decade_axis, iterate_ticks, tick_bins
 from .base import CachedFigure
 from .glyph_text import GlyphText
-from .inset import PHI_S, PHI_STAR, distinct, phi_axes, scaled_phi, searched
+from .inset import PHI_S, PHI_STAR, distinct, inset_shown, phi_axes, scaled_phi, searched
 from .layers import constraint_layers, lifted_layers, solution_markers, surface_layers
 from .layout import (
     F_COLOR,
@@ -29,13 +29,11 @@ from .layout import (
     PATH_COLOR,
     POINT_COLOR,
     RECT_3D,
-    RECT_CONTOUR,
-    RECT_LOG,
-    RECT_VALUES,
     VIOL_COLOR,
     Z_LABEL,
     Z_PATH,
     Z_POINT,
+    panel_rects,
 )
 from .lines3d import add_line3d
 from .retarget import Retarget
@@ -119,7 +117,7 @@ class SceneFigure(Retarget, CachedFigure):
 
     def _build_contour(self) -> None:
         sc, fs = self.scene, self._font
-        ax = self.figure.add_axes(RECT_CONTOUR)
+        ax = self.figure.add_axes(panel_rects(inset_shown(sc))[0])
         (x0, x1), (y0, y1) = sc.domain
         ax.set(xlim=(x0, x1), ylim=(y0, y1))
         ax.set_aspect("equal", adjustable="box")
@@ -147,8 +145,9 @@ class SceneFigure(Retarget, CachedFigure):
         last = int(sc.frames[-1])
         shown = slice(0, last + 1)
         xlim = (0, max(last, 1))
-        values = self.figure.add_axes(RECT_VALUES)
-        logs = self.figure.add_axes(RECT_LOG, sharex=values)
+        _, values_rect, log_rect = panel_rects(inset_shown(sc))
+        values = self.figure.add_axes(values_rect)
+        logs = self.figure.add_axes(log_rect, sharex=values)
         values.set_xlim(*xlim)
         values.tick_params(labelbottom=False, labelsize=0.75 * fs)
         logs.tick_params(labelsize=0.75 * fs)
@@ -283,7 +282,7 @@ class SceneFigure(Retarget, CachedFigure):
         m = int(sc.m_index[i])
         self._static_artists = [
             *surface_layers(self.ax3d, self.ax2d, sc, key, m, font=self._font),
-            *lifted_layers(self.ax3d, self.ax2d, sc, m, int(self._run_start[i]), font=self._font)]
+            *lifted_layers(self.ax3d, self.ax2d, sc, m, int(self._run_start[i]), font=self._font, key=key)]
         if sc.slice_constraints:  # the constraints of this slice through the current point
             self._slice_artists = slice_constraints(self.ax2d, sc, key, self._font, self._slice_artists)
         self._key = key

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["contour_levels", "segments_as_line", "zero_segments"]
+__all__ = ["contour_levels", "segments_as_line", "zero_components", "zero_segments"]
 
 
 def zero_segments(xs: np.ndarray, ys: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -48,6 +48,46 @@ def zero_segments(xs: np.ndarray, ys: np.ndarray, values: np.ndarray) -> np.ndar
         q = pts[four]
         out.append(np.concatenate([q[:, [0, 1]], q[:, [2, 3]]]))
     return np.concatenate(out) if out else np.empty((0, 2, 2))
+
+
+def zero_components(xs: np.ndarray, ys: np.ndarray, values: np.ndarray) -> list[tuple[np.ndarray, bool]]:
+    """The zero level of `values` on the grid ``(ys, xs)`` as connected pieces of curve.
+
+    The cells whose corners change sign, grouped by touching (edges or corners): each group is
+    one curve as the grid sees it, a circle one group, two branches of a hyperbola two.
+
+    Returns
+    -------
+    list of (ndarray, bool)
+        Per piece, the centres ``(x, y)`` of its cells, shape (K, 2), and whether it reaches the
+        grid's border (an open curve, or one larger than the grid: the grid sees only part of it).
+    """
+    V = np.asarray(values, dtype=float)
+    corners = np.stack([V[:-1, :-1], V[:-1, 1:], V[1:, 1:], V[1:, :-1]])
+    positive = corners > 0
+    crossed = np.isfinite(corners).all(axis=0) & positive.any(axis=0) & ~positive.all(axis=0)
+    rows, cols = crossed.shape
+    seen = np.zeros_like(crossed)
+    cx, cy = (xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2
+    pieces = []
+    for start in zip(*np.nonzero(crossed), strict=True):
+        if seen[start]:
+            continue
+        seen[start] = True
+        stack, cells = [start], []
+        while stack:  # flood fill over the crossed cells, 8 neighbours
+            r, c = stack.pop()
+            cells.append((r, c))
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    q = (r + dr, c + dc)
+                    if 0 <= q[0] < rows and 0 <= q[1] < cols and crossed[q] and not seen[q]:
+                        seen[q] = True
+                        stack.append(q)
+        r, c = np.array(cells).T
+        border = bool((r == 0).any() or (c == 0).any() or (r == rows - 1).any() or (c == cols - 1).any())
+        pieces.append((np.column_stack([cx[c], cy[r]]), border))
+    return pieces
 
 
 def segments_as_line(segments: np.ndarray) -> np.ndarray:

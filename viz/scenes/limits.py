@@ -6,11 +6,14 @@ Everything here is decided once per animation, so nothing on screen jumps betwee
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["BOX_SHARE", "Domain", "domain_from_points", "log10", "log_floor", "value_limits",
-           "weight_z_limits", "z_limits"]
+from .curves import zero_components
+
+__all__ = ["BOX_SHARE", "Domain", "domain_from_points", "domain_with_curves", "log10", "log_floor",
+           "value_limits", "weight_z_limits", "z_limits"]
 
 Domain = tuple[tuple[float, float], tuple[float, float]]
 
@@ -44,6 +47,42 @@ def domain_from_points(points: np.ndarray, *, pad: float = 0.25, min_span: float
     side = max(float((hi - lo).max()), min_span * max(1.0, float(np.abs(p).max())))
     half = side * (0.5 + pad)
     return ((centre[0] - half, centre[0] + half), (centre[1] - half, centre[1] + half))
+
+
+def domain_with_curves(points: np.ndarray, values_on: Callable[[np.ndarray, np.ndarray], list[np.ndarray]],
+                       *, pad: float = 0.25, reach: float = 1.0, grid: int = 81) -> Domain:
+    """The square box around `points` (see `domain_from_points`), widened to hold every closed
+    constraint curve that passes through it.
+
+    A circle h = x1^2 + x2^2 - 2 = 0 around a path that covers only part of it was cut at the top;
+    a lecture shows the whole feasible set. The curves are found on a grid over a box `reach`
+    times the path's box larger on each side (`values_on(X, Y)` gives the constraints' values
+    there): a curve that closes within it and enters the path's box is held whole, with the same
+    margin as the path. An open curve (a line, a branch leaving the search box) is not followed:
+    the path's box already shows the part of it near the path, and chasing it would shrink the
+    path to nothing.
+
+    Returns
+    -------
+    ((xmin, xmax), (ymin, ymax))
+    """
+    dom = domain_from_points(points, pad=pad)
+    (x0, x1), (y0, y1) = dom
+    centre, half = np.array([(x0 + x1) / 2, (y0 + y1) / 2]), (x1 - x0) / 2
+    xs = np.linspace(centre[0] - (1 + reach) * half, centre[0] + (1 + reach) * half, grid)
+    ys = np.linspace(centre[1] - (1 + reach) * half, centre[1] + (1 + reach) * half, grid)
+    X, Y = np.meshgrid(xs, ys)
+    held = []
+    for values in values_on(X, Y):
+        for cells, reaches_border in zero_components(xs, ys, values):
+            inside = (np.abs(cells - centre) <= half).all(axis=1)
+            if inside.any() and not reaches_border:
+                held.append(cells)
+    if not held:
+        return dom
+    p = np.asarray(points, dtype=float)
+    p = p[np.isfinite(p).all(axis=1)]
+    return domain_from_points(np.vstack([p, *held]), pad=pad)
 
 
 def z_limits(first_grid: np.ndarray, other_grids: list[np.ndarray], heights: np.ndarray

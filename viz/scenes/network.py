@@ -151,8 +151,10 @@ def build_network_scene(trace: Trace, predict: Predict, X: np.ndarray, y: np.nda
                         refine=refine, title=title or "", step_name=step_name, style=style)
 
 
-def surface_cells(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, *, step: int, tol: float) -> np.ndarray:
-    """Polygons of the surface z = Z(X, Y): coarse where it is nearly bilinear, fine where it bends.
+def surface_cells(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, *, step: int, tol: float,
+                  probability: bool = False) -> np.ndarray:
+    """Polygons of the surface z = Z(X, Y): coarse where it is nearly bilinear, fine where it bends,
+    finer still where a probability surface is steep.
 
     Parameters
     ----------
@@ -163,6 +165,10 @@ def surface_cells(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, *, step: int, tol
     tol : float
         Largest gap allowed between the values inside a block and the bilinear interpolation of
         its four corners for the block to be drawn as one polygon.
+    probability : bool
+        Z is a probability (in [0, 1]): a block rising by more than `STEEP` is refined (one flat
+        colour over a wider range shows as a band), and each fine cell rising by k `STEEP` is
+        split into k x k cells (k at most `SPLIT`), their heights interpolated in log-odds.
 
     Returns
     -------
@@ -179,12 +185,20 @@ def surface_cells(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, *, step: int, tol
     not need them. Refining only the blocks that bend keeps the count near the coarse one.
     Tracing each whole block through the fine points of its border makes it share every vertex
     with refined neighbours, so no cracks open between them.
+
+    A trained classifier's wall can be narrower than a fine cell: P goes from 0.01 to 0.99 across
+    one cell, and where the wall runs obliquely to the grid, its cells, each interpolated
+    bilinearly, make a saw-tooth. Its log-odds log(P / (1 - P)), however, are smooth (the output
+    layer's input), nearly linear across one cell: interpolated bilinearly there and mapped back
+    through the sigmoid, they give the wall's true profile inside the cell (exactly, for a
+    network whose logit is locally affine), at no extra network evaluations. The split cells'
+    edges are the fine cell's own, so they share every vertex with their neighbours too.
     """
     P = np.stack([X, Y, Z], axis=-1)
     fine = np.stack([P[:-1, :-1], P[:-1, 1:], P[1:, 1:], P[1:, :-1]], axis=2)  # (m-1, n-1, 4, 3)
     fine = np.repeat(fine, step, axis=2)
     if step == 1:
-        return fine.reshape(-1, 4, 3)
+        return _split_steep(fine.reshape(-1, 4, 3), 1) if probability else fine.reshape(-1, 4, 3)
     windows = np.lib.stride_tricks.sliding_window_view(P, (step + 1, step + 1), axis=(0, 1))
     blocks = np.moveaxis(windows[::step, ::step], 2, -1)  # (R, C, step + 1, step + 1, 3)
     t = np.linspace(0.0, 1.0, step + 1)
@@ -193,9 +207,46 @@ def surface_cells(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, *, step: int, tol
     bilinear = ((1 - u) * (1 - v) * z[..., :1, :1] + (1 - u) * v * z[..., :1, -1:]
                 + u * (1 - v) * z[..., -1:, :1] + u * v * z[..., -1:, -1:])
     bends = np.abs(z - bilinear).max(axis=(-2, -1)) > tol
+    if probability:  # a block rising by more than STEEP is one colour band too many: refine it
+        bends |= np.ptp(z, axis=(-2, -1)) > STEEP
     k = np.arange(step)
     ring_rows = np.concatenate([np.zeros(step, int), k, np.full(step, step), step - k])
     ring_cols = np.concatenate([k, np.full(step, step), step - k, np.zeros(step, int)])
     outlines = blocks[:, :, ring_rows, ring_cols]  # (R, C, 4 * step, 3), around the border
     refined = np.repeat(np.repeat(bends, step, axis=0), step, axis=1)
-    return np.concatenate([outlines[~bends], fine[refined]])
+    cells = _split_steep(fine[refined], step) if probability else fine[refined]
+    return np.concatenate([outlines[~bends], cells])
+
+
+STEEP, SPLIT = 0.15, 3  # a probability changing by k STEEP across a fine cell: split k x k (k <= 3)
+_ODDS_CLIP = 1e-9
+
+
+def _split_steep(cells: np.ndarray, step: int) -> np.ndarray:
+    """Fine `cells` (K, 4 * step, 3), each corner repeated `step` times, with the steep ones split."""
+    corners = cells[:, ::step]  # (K, 4, 3)
+    n = np.minimum(np.ceil(np.ptp(corners[..., 2], axis=1) / STEEP), SPLIT).astype(int)
+    parts = [cells[n <= 1]]
+    for k in range(2, SPLIT + 1):  # the steeper, the finer: each split cell changes by < STEEP
+        parts.append(np.repeat(_split_in_log_odds(corners[n == k], k), step, axis=1))
+    return np.concatenate(parts)
+
+
+def _split_in_log_odds(corners: np.ndarray, n: int) -> np.ndarray:
+    """Quadrilaterals `corners` (K, 4, 3), corners (0,0), (0,1), (1,1), (1,0) in (row, column), each
+    split into n x n cells: positions bilinear, heights the sigmoid of the bilinear log-odds."""
+    t = np.linspace(0.0, 1.0, n + 1)
+    u, v = t[:, None, None], t[None, :, None]  # down the rows, along the columns
+    c00, c01, c11, c10 = (corners[:, None, None, k] for k in range(4))  # (K, 1, 1, 3)
+    P = (1 - u) * (1 - v) * c00 + (1 - u) * v * c01 + u * v * c11 + u * (1 - v) * c10  # (K, n+1, n+1, 3)
+    p = np.clip(corners[..., 2], _ODDS_CLIP, 1 - _ODDS_CLIP)
+    odds = np.log(p / (1 - p))
+    o00, o01, o11, o10 = (odds[:, None, None, k] for k in range(4))
+    u, v = u[..., 0], v[..., 0]
+    logit = (1 - u) * (1 - v) * o00 + (1 - u) * v * o01 + u * v * o11 + u * (1 - v) * o10
+    P[..., 2] = 1 / (1 + np.exp(-logit))
+    # the cells' own corners keep their heights (the clip must not move a plateau off 0 or 1)
+    P[:, 0, 0, 2], P[:, 0, -1, 2] = corners[:, 0, 2], corners[:, 1, 2]
+    P[:, -1, -1, 2], P[:, -1, 0, 2] = corners[:, 2, 2], corners[:, 3, 2]
+    sub = np.stack([P[:, :-1, :-1], P[:, :-1, 1:], P[:, 1:, 1:], P[:, 1:, :-1]], axis=3)  # (K, n, n, 4, 3)
+    return sub.reshape(-1, 4, 3)

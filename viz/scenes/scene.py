@@ -28,7 +28,7 @@ import numpy as np
 
 from .curves import segments_as_line, zero_segments
 from .framing import DEFAULT_FRAMING, DEFAULT_STYLE, Framing, Style
-from .limits import Domain, domain_from_points, weight_z_limits, z_limits
+from .limits import Domain, domain_from_points, domain_with_curves, weight_z_limits, z_limits
 from .sampling import DrawnRows, LazyGrids, Surface, evaluate, phi_samples, weights_of
 from .trace import Trace
 
@@ -96,6 +96,11 @@ class Scene:
         With more than two variables and constraints: per grid key, ``(h_i, g_j)`` on that key's
         slice through the current point, so the constraints drawn are those of the slice shown.
         Empty otherwise (`equalities` and `inequalities` then hold for every frame).
+    slice_lifted : mapping of int to (ndarray, ndarray, ndarray, ndarray)
+        With more than two variables and constraints: per grid key, the curves h_i = 0 and
+        g_j = 0 of that key's slice and its weight's F on them, ``(equality_line,
+        equality_z, inequality_line, inequality_z)``: the constraints lifted onto the surface
+        shown (see `lifted_curves`). Empty otherwise.
     """
 
     trace: Trace
@@ -126,6 +131,7 @@ class Scene:
     runs: tuple[Any, ...] = ()
     slice_constraints: Mapping[int, tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]] = field(
         default_factory=dict)
+    slice_lifted: Mapping[int, tuple[np.ndarray, ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -136,6 +142,17 @@ class Scene:
             return self.zlim
         return float(self.zlims[m, 0]), float(self.zlims[m, 1])
 
+    def lifted_curves(self, key: int, m: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """The constraints lifted onto surface `key` (of weight `m`): ``((line, z), (line, z))`` for
+        h = 0 and g = 0, each line (P, 2) with F's value z (P,) at its points; for a slice, the
+        curves of that slice (through the current point), not those of another."""
+        if self.slice_lifted:
+            eq_line, eq_z, ineq_line, ineq_z = self.slice_lifted[key]
+            return (eq_line, eq_z), (ineq_line, ineq_z)
+        eq_z = self.equality_heights[m] if len(self.equality_line) else np.empty(0)
+        ineq_z = self.inequality_heights[m] if len(self.inequality_line) else np.empty(0)
+        return (self.equality_line, eq_z), (self.inequality_line, ineq_z)
+
     def restricted(self, positions: Sequence[int]) -> Scene:
         """A copy whose `grids` is a plain dict holding only what frames `positions` draw.
 
@@ -143,8 +160,9 @@ class Scene:
         """
         keys = sorted({int(self.grid_key[self.frames[p]]) for p in positions})
         constraints = {key: self.slice_constraints[key] for key in keys} if self.slice_constraints else {}
+        lifted = {key: self.slice_lifted[key] for key in keys} if self.slice_lifted else {}
         return replace(self, grids={key: np.asarray(self.grids[key]) for key in keys},
-                       slice_constraints=constraints)
+                       slice_constraints=constraints, slice_lifted=lifted)
 
 
 def build_scene(
@@ -172,7 +190,15 @@ def build_scene(
 
     positions = framing.positions(len(trace))
     shown = trace.x[:, [ci, cj]]
-    dom = framing.domain if framing.domain is not None else domain_from_points(shown[: positions[-1] + 1])
+    last = trace.x[positions[-1]]  # the whole run's constraints, for a slice: those through the final point
+    constraints = (*equalities, *inequalities)
+    if framing.domain is not None:
+        dom = framing.domain
+    elif constraints:  # the path's box, widened to hold the closed constraint curves it meets
+        dom = domain_with_curves(shown[: positions[-1] + 1], lambda GX, GY: [
+            evaluate(c, _plane(last, coords, GX, GY) if n > 2 else [GX, GY], GX.shape) for c in constraints])
+    else:
+        dom = domain_from_points(shown[: positions[-1] + 1])
     (x0, x1), (y0, y1) = dom
     xs, ys = np.linspace(x0, x1, grid), np.linspace(y0, y1, grid)
     X, Y = np.meshgrid(xs, ys)
@@ -187,11 +213,8 @@ def build_scene(
             raise ValueError("an iterate carries no M: pass surface=F for it as well as surface_of_M")
         functions.append(fn)
 
-    def plane(point: np.ndarray) -> list[np.ndarray | float]:
-        # The displayed coordinates vary over the grid; the others stay at `point`'s values.
-        cols: list[np.ndarray | float] = [float(v) for v in point]
-        cols[ci], cols[cj] = X, Y
-        return [np.full(X.shape, c) if not isinstance(c, np.ndarray) else c for c in cols]
+    def plane(point: np.ndarray) -> list[np.ndarray]:
+        return _plane(point, coords, X, Y)
 
     heights = np.vstack([evaluate(fn, list(trace.x.T), (len(trace),)) for fn in functions])
     phi = phi_samples(trace, functions, m_index, positions)  # only the frames need it
@@ -223,29 +246,40 @@ def build_scene(
             grid_m = grids[m] if n == 2 else grids[int(grid_key[shown_m[0]])]
             zlims[m] = weight_z_limits(grid_m, own[mine], zlim)
 
-    last = trace.x[positions[-1]]  # constraints on a slice: drawn through the final point
     eq = tuple(evaluate(h, plane(last) if n > 2 else [X, Y], X.shape) for h in equalities)
     ineq = tuple(evaluate(g, plane(last) if n > 2 else [X, Y], X.shape) for g in inequalities)
 
-    def lifted(values: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
-        # the zero curves, and every weight's F on them, evaluated exactly (not read off the grid)
+    def lifted(values: tuple[np.ndarray, ...], point: np.ndarray, fns: Sequence[Surface]
+               ) -> tuple[np.ndarray, np.ndarray]:
+        # the zero curves on the plane through `point`, and each of `fns` on them, evaluated
+        # exactly (not read off the grid)
         segments = [zero_segments(xs, ys, v) for v in values]
         line = segments_as_line(np.concatenate(segments)) if segments else np.empty((0, 2))
-        cols: list[np.ndarray | float] = [float(v) for v in last]
+        cols: list[np.ndarray | float] = [float(v) for v in point]
         cols[ci], cols[cj] = line[:, 0], line[:, 1]
-        z = np.vstack([evaluate(fn, cols, (len(line),)) for fn in functions]) if len(line) else \
-            np.empty((len(Ms), 0))
+        z = np.vstack([evaluate(fn, cols, (len(line),)) for fn in fns]) if len(line) else \
+            np.empty((len(fns), 0))
         return line, z
 
-    eq_line, eq_z = lifted(eq)
-    ineq_line, ineq_z = lifted(ineq)
+    eq_line, eq_z = lifted(eq, last, functions)
+    ineq_line, ineq_z = lifted(ineq, last, functions)
     ends = np.flatnonzero(np.diff(trace.outer) != 0)
     outer_ends = np.append(ends, len(trace) - 1) if trace.is_penalty else np.empty(0, dtype=int)
     sliced: Mapping[int, Any] = {}
+    sliced_lifted: Mapping[int, Any] = {}
     if n > 2 and (equalities or inequalities):  # the constraints of each slice, as its surface
         sliced = LazyGrids(lambda s: (
             tuple(evaluate(h, plane(trace.x[s]), X.shape) for h in equalities),
             tuple(evaluate(g, plane(trace.x[s]), X.shape) for g in inequalities)), grid_key[positions])
+
+        def lifted_on_slice(s: int) -> tuple[np.ndarray, ...]:
+            # the slice's curves lifted onto its own surface (its weight's F, through trace.x[s])
+            h_s, g_s = sliced[s]
+            fn = [functions[m_index[s]]]
+            (e_line, e_z), (i_line, i_z) = (lifted(v, trace.x[s], fn) for v in (h_s, g_s))
+            return e_line, e_z[0], i_line, i_z[0]
+
+        sliced_lifted = LazyGrids(lifted_on_slice, grid_key[positions])
 
     names = (f"$x_{{{ci + 1}}}$", f"$x_{{{cj + 1}}}$")
     note = ""
@@ -259,7 +293,16 @@ def build_scene(
                  grid_key=grid_key, grids=grids, heights=heights, phi=phi, equalities=eq,
                  inequalities=ineq, equality_line=eq_line, inequality_line=ineq_line,
                  equality_heights=eq_z, inequality_heights=ineq_z, outer_ends=outer_ends,
-                 title=title or "", note=note, axis_names=names, style=style, slice_constraints=sliced)
+                 title=title or "", note=note, axis_names=names, style=style, slice_constraints=sliced,
+                 slice_lifted=sliced_lifted)
+
+
+def _plane(point: np.ndarray, coords: tuple[int, int], X: np.ndarray, Y: np.ndarray) -> list[np.ndarray]:
+    """Every coordinate on the grid (X, Y): the displayed two vary over it, the others stay at
+    `point`'s values."""
+    cols: list[np.ndarray] = [np.full(X.shape, float(v)) for v in point]
+    cols[coords[0]], cols[coords[1]] = X, Y
+    return cols
 
 
 def _slice_keys(trace: Trace, m_index: np.ndarray, coords: tuple[int, int]) -> np.ndarray:
