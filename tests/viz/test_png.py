@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zlib
 
 import numpy as np
@@ -193,3 +194,35 @@ def test_a_change_in_the_last_row_of_a_band_reaches_the_next_band(rng):
     frame[3, :, :3] = 0  # the last row of the first band: the second band's filter input changes
     np.testing.assert_array_equal(decode(enc.encode(frame)), frame)
     np.testing.assert_array_equal(decode(enc.encode(bg)), bg)
+
+
+def chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The (tag, data) chunks of a PNG, each CRC checked."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    out, at = [], 8
+    while at < len(data):
+        (n,) = struct.unpack(">I", data[at: at + 4])
+        tag, body = data[at + 4: at + 8], data[at + 8: at + 8 + n]
+        (crc,) = struct.unpack(">I", data[at + 8 + n: at + 12 + n])
+        assert crc == zlib.crc32(tag + body), tag
+        out.append((tag, body))
+        at += 12 + n
+    return out
+
+
+@pytest.mark.parametrize("alpha", ["random", "opaque"])
+def test_the_idat_chunks_form_one_checked_zlib_stream(rng, alpha):
+    # zlib itself checks the stream's Adler-32, which the bands' checksums were combined into
+    bg = rng.integers(0, 256, (21, 11, 4), dtype=np.uint8)
+    bg = opaque(bg) if alpha == "opaque" else bg
+    enc = BandedPngEncoder(band=4)
+    enc.set_background(0, bg)
+    frame = bg.copy()
+    frame[9, 3, :3] += 1
+    for image in (bg, frame, bg):
+        parts = chunks(enc.encode(image))
+        tags = [tag for tag, _ in parts]
+        assert tags[0] == b"IHDR" and tags[-1] == b"IEND" and tags.count(b"IDAT") == 2 + 6
+        raw = zlib.decompress(b"".join(body for tag, body in parts if tag == b"IDAT"))
+        channels = 3 if alpha == "opaque" else 4
+        assert len(raw) == 21 * (11 * channels + 1)

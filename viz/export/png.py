@@ -2,8 +2,9 @@
 
 An exported frame is a fixed background (surface, contours, axes) plus a few moving artists. The
 image is cut into horizontal bands, each deflated on its own (a full flush resets the compressor,
-so bands can be concatenated into one valid zlib stream); bands equal to the background reuse its
-compressed bytes, and only bands the moving artists touched are compressed again. The output is
+so bands can be concatenated into one valid zlib stream) into its own IDAT chunk; bands equal to
+the background reuse its compressed chunk, and only bands the moving artists touched are
+compressed again. The output is
 an ordinary 8-bit PNG that any reader decodes: RGB when every pixel is opaque (a quarter fewer
 bytes to deflate; figures drawn on an opaque face always are), RGBA otherwise.
 """
@@ -81,9 +82,11 @@ def _scanlines(rgba: np.ndarray, channels: int, above: np.ndarray | None = None)
 
 
 def _deflate_band(raw: bytes, level: int) -> tuple[bytes, int, int]:
+    """A band as a whole IDAT chunk (its CRC computed once, however often the band is reused),
+    with the Adler-32 and length of its raw bytes for the stream's checksum."""
     # raw deflate, run-length matches only (see `_scanlines`); memLevel 9 is a little faster
     c = zlib.compressobj(level, zlib.DEFLATED, -15, 9, zlib.Z_RLE)
-    return c.compress(raw) + c.flush(zlib.Z_FULL_FLUSH), zlib.adler32(raw), len(raw)
+    return _chunk(b"IDAT", c.compress(raw) + c.flush(zlib.Z_FULL_FLUSH)), zlib.adler32(raw), len(raw)
 
 
 def _header(width: int, height: int, channels: int, dpi: float | None) -> bytes:
@@ -100,9 +103,10 @@ def _assemble(width: int, height: int, channels: int, bands: list[tuple[bytes, i
     adler = 1
     for _, a, n in bands:
         adler = _adler32_combine(adler, a, n)
-    body = b"".join(b for b, _, _ in bands)
-    idat = _ZLIB_HEADER + body + _FINAL_EMPTY_BLOCK + struct.pack(">I", adler)
-    return _header(width, height, channels, dpi) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    # PNG joins consecutive IDAT chunks into one zlib stream: header, the bands, the end
+    return b"".join([_header(width, height, channels, dpi), _chunk(b"IDAT", _ZLIB_HEADER),
+                     *(chunk for chunk, _, _ in bands),
+                     _chunk(b"IDAT", _FINAL_EMPTY_BLOCK + struct.pack(">I", adler)), _chunk(b"IEND", b"")])
 
 
 def _checked(rgba: np.ndarray) -> np.ndarray:
