@@ -4,9 +4,9 @@ An exported frame is a fixed background (surface, contours, axes) plus a few mov
 image is cut into horizontal bands, each deflated on its own (a full flush resets the compressor,
 so bands can be concatenated into one valid zlib stream) into its own IDAT chunk; bands equal to
 the background reuse its compressed chunk, and only bands the moving artists touched are
-compressed again. The output is
-an ordinary 8-bit PNG that any reader decodes: RGB when every pixel is opaque (a quarter fewer
-bytes to deflate; figures drawn on an opaque face always are), RGBA otherwise.
+compressed again. The output is an ordinary 8-bit PNG that any reader decodes: RGB when every
+pixel is opaque (a quarter fewer bytes to deflate; figures drawn on an opaque face always are),
+RGBA otherwise.
 """
 
 from __future__ import annotations
@@ -168,11 +168,11 @@ class BandedPngEncoder:
         above = rgba[row - 1] if row else None
         return _deflate_band(_scanlines(rgba[row: row + self.band], channels, above), self.level)
 
-    def _bg_band(self, j: int) -> tuple[bytes, int, int]:
+    def _bg_band(self, j: int, bg: np.ndarray) -> tuple[bytes, int, int]:
+        """Band `j` of the background `bg`, compressed when first needed."""
         cached = self._bg_bands[j]
         if cached is None:
-            assert self._bg is not None
-            cached = self._bg_bands[j] = self._deflate(self._bg, j * self.band, self._bg_channels)
+            cached = self._bg_bands[j] = self._deflate(bg, j * self.band, self._bg_channels)
         return cached
 
     @staticmethod
@@ -206,7 +206,7 @@ class BandedPngEncoder:
             rows = slice(j * self.band, (j + 1) * self.band)
             with_above = slice(max(j * self.band - 1, 0), (j + 1) * self.band)
             if bg is not None and (now[with_above] == bg[with_above]).all():
-                bands[j] = self._bg_band(j)
+                bands[j] = self._bg_band(j, self._bg)
             elif channels == 3 and not _opaque_rows(rgba[rows]):
                 # a translucent pixel over the opaque background: this frame needs RGBA
                 self._forget_previous()
