@@ -11,6 +11,9 @@ Run ``python tests/bench/bench_frames.py`` (``--quick`` for a short check). It p
 at the seed's figure size (matplotlib's default 6.4 x 4.8 in) and at the lecture size
 (12.8 x 7.2 in), both at 100 dpi, then the peak memory (max RSS) of exporting 200 and 2,000 frames
 in fresh processes: flat memory means the two are close.
+
+The serial columns are also timed in CPU seconds of this process (``cpu``): on a machine shared
+with other jobs, wall time counts their turns too, and the CPU ratio is the steadier one.
 """
 
 from __future__ import annotations
@@ -56,8 +59,8 @@ def long_stream(n: int):
     return seed_penalty_stream(inner=max(1, n // 7 + 1), max_outer=7, tol=1e-12, epsilon=0.0)
 
 
-def seed_way(directory: Path, figsize, dpi: float, frames: int) -> float:
-    """Frames per second of the seed's loop: clear, re-plot everything, save."""
+def seed_way(directory: Path, figsize, dpi: float, frames: int) -> tuple[float, float]:
+    """Frames per second of the seed's loop: clear, re-plot everything, save (wall, CPU)."""
     import matplotlib.pyplot as plt
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -65,7 +68,7 @@ def seed_way(directory: Path, figsize, dpi: float, frames: int) -> float:
     fig = plt.figure(figsize=figsize, dpi=dpi)
     ax = fig.add_subplot(projection="3d")
     its = [it for it, _ in zip(long_stream(frames), range(frames), strict=False)]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for i, it in enumerate(its):
         F = seed_F(it.M)
         x = it.x
@@ -77,9 +80,9 @@ def seed_way(directory: Path, figsize, dpi: float, frames: int) -> float:
         ax.set_xlabel("X1")
         fig.savefig(directory / f"{i:04d}.png")
         ax.cla()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     plt.close(fig)
-    return len(its) / seconds
+    return len(its) / seconds, len(its) / cpu
 
 
 def animator(frames: int, figsize, dpi: float):
@@ -89,11 +92,15 @@ def animator(frames: int, figsize, dpi: float):
                     grid=len(SEED_GRID), view=(30, -50))
 
 
-def viz_way(directory: Path, figsize, dpi: float, frames: int, parallel: bool) -> float:
+def viz_way(directory: Path, figsize, dpi: float, frames: int, parallel: bool) -> tuple[float, float]:
+    """Frames per second of `viz.Animator.save_frames` (wall, and CPU of this process: only
+    meaningful serially)."""
     anim = animator(frames, figsize, dpi)
+    cpu = time.process_time()
     result = anim.save_frames(directory, quiet=True, parallel=parallel)
+    cpu = time.process_time() - cpu
     anim.close()
-    return result.count / result.seconds
+    return result.count / result.seconds, result.count / cpu
 
 
 def peak_memory_mb(frames: int, parallel: bool) -> tuple[float, float]:
@@ -128,16 +135,16 @@ def main(argv=None) -> int:
         tmp = Path(tmp)
         for name, size in (("seed size 6.4x4.8", (6.4, 4.8)), ("lecture 12.8x7.2", (12.8, 7.2))):
             with one_core():
-                base = seed_way(tmp / f"seed-{size[0]}", size, 100.0, seed_n)
-                serial = viz_way(tmp / f"serial-{size[0]}", size, 100.0, serial_n, parallel=False)
-            par = viz_way(tmp / f"par-{size[0]}", size, 100.0, par_n, parallel=True)
-            rows.append((name, base, serial, par))
+                base, base_cpu = seed_way(tmp / f"seed-{size[0]}", size, 100.0, seed_n)
+                serial, serial_cpu = viz_way(tmp / f"serial-{size[0]}", size, 100.0, serial_n, parallel=False)
+            par, _ = viz_way(tmp / f"par-{size[0]}", size, 100.0, par_n, parallel=True)
+            rows.append((name, base, serial, par, serial_cpu / base_cpu))
     header = f"{'size':<20}{'seed fps':>10}{'viz 1 core':>12}{'viz ' + str(cores) + ' proc':>12}" \
-             f"{'1 core/seed':>13}{'par/seed':>10}{'par/1 core':>12}"
+             f"{'1 core/seed':>13}{'(cpu)':>8}{'par/seed':>10}{'par/1 core':>12}"
     print(header)
     print("-" * len(header))
-    for name, base, serial, par in rows:
-        print(f"{name:<20}{base:>10.1f}{serial:>12.1f}{par:>12.1f}{serial / base:>12.1f}x"
+    for name, base, serial, par, cpu_ratio in rows:
+        print(f"{name:<20}{base:>10.1f}{serial:>12.1f}{par:>12.1f}{serial / base:>12.1f}x{cpu_ratio:>7.1f}x"
               f"{par / base:>9.1f}x{par / serial:>11.2f}x")
     print(f"(frames: seed {seed_n}, viz serial {serial_n}, parallel {par_n})")
     for parallel in (False, True):

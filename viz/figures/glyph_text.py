@@ -129,6 +129,7 @@ class GlyphText(Artist):
         self._rgba = np.array(to_rgba(color)) * 255
         self.ha, self.va, self.offset, self.box = ha, va, offset, box
         self.set_zorder(zorder)
+        self._composed: tuple[Any, np.ndarray, np.ndarray | None] | None = None  # see `_coverage`
 
     def set_text(self, text: str) -> None:
         self._text = str(text)
@@ -146,10 +147,31 @@ class GlyphText(Artist):
         self.offset = offset if offset is not None else self.offset
         self.stale = True
 
+    def _coverage(self, atlas: _Atlas) -> np.ndarray:
+        """The text's coverage, composed again only when the text or its size changed (labels
+        such as phi's max and min stay the same for many frames)."""
+        key = (self._text, atlas.size_px)
+        if self._composed is None or self._composed[0] != key:
+            self._composed = (key, atlas.compose(self._text), None)
+        return self._composed[1]
+
+    def _image(self, coverage: np.ndarray) -> np.ndarray:
+        """The RGBA image drawn for `coverage` (bottom row first), kept while the text stays."""
+        key, kept, image = self._composed or (None, None, None)
+        if image is None or kept is not coverage:
+            h, w = coverage.shape
+            image = np.empty((h, w, 4), dtype=np.uint8)
+            image[..., :3] = self._rgba[:3].astype(np.uint8)
+            image[..., 3] = (coverage * self._rgba[3]).astype(np.uint8)
+            image = np.ascontiguousarray(image[::-1])
+            if kept is coverage:
+                self._composed = (key, coverage, image)
+        return image
+
     def _layout(self, renderer: Any) -> tuple[_Atlas, np.ndarray, int, int, int]:
         """The atlas, the text's coverage, its padding and the box's lower left pixel."""
         atlas = _atlas(round(float(renderer.points_to_pixels(self.fontsize)), 2))
-        coverage = atlas.compose(self._text)
+        coverage = self._coverage(atlas)
         h, w = coverage.shape
         pad = int(round(0.35 * atlas.size_px)) if self.box else 0
         ax, ay = self.get_transform().transform(self._xy)
@@ -182,9 +204,6 @@ class GlyphText(Artist):
             gc.set_linewidth(0.06 * self.fontsize)
             gc.set_foreground((0.6, 0.6, 0.6, 1.0))
             renderer.draw_path(gc, path, Affine2D().translate(left, bottom), (1.0, 1.0, 1.0, 0.92))
-        image = np.empty((h, w, 4), dtype=np.uint8)
-        image[..., :3] = self._rgba[:3].astype(np.uint8)
-        image[..., 3] = (coverage * self._rgba[3]).astype(np.uint8)
-        renderer.draw_image(gc, left + pad, bottom + pad, image[::-1])
+        renderer.draw_image(gc, left + pad, bottom + pad, self._image(coverage))
         gc.restore()
         self.stale = False
