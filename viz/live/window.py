@@ -27,6 +27,7 @@ def open_window(animator: Any, *, interval: float = 125.0, repeat: bool = False,
         fig = plt.figure(figsize=live_figsize(st.pixel_figsize), dpi=st.dpi)
     if fig.canvas.manager is not None:
         fig.canvas.manager.set_window_title("optviz")
+        _settle(fig)
     player = Player(animator, fig, rerun=rerun, params=params, fps=1000.0 / interval, repeat=repeat,
                     save_dir=save_dir, lecture_dpi=lecture_dpi)
     fig._optviz_player = player  # keep it (its timer and widgets) alive as long as the window
@@ -47,3 +48,15 @@ def _forget_pending_draw(canvas: Any) -> None:
     if pending and hasattr(canvas, "_tkcanvas"):
         canvas._tkcanvas.after_cancel(pending)
         canvas._idle_draw_id = None
+
+
+def _settle(fig: Any) -> None:
+    """Map the empty window now, so that the toolkit settles its size first.
+
+    On mapping, Tk rounds the figure to whole pixels and scales it by the screen's pixel ratio
+    (``winfo_fpixels('1i') / 96``, 1.04 on a 100 dpi X display): each a resize, and a resize
+    after the first frame draws the figure whole again (twice more: once for the player's
+    cache, once for each text box's handler). Resized while empty, the figure is drawn once.
+    """
+    fig.canvas.manager.show()
+    fig.canvas.flush_events()
