@@ -27,7 +27,8 @@ def open_window(animator: Any, *, interval: float = 125.0, repeat: bool = False,
         fig = plt.figure(figsize=live_figsize(st.pixel_figsize), dpi=st.dpi)
     if fig.canvas.manager is not None:
         fig.canvas.manager.set_window_title("optviz")
-        _settle(fig)
+        if getattr(fig.canvas.manager, "window", None) is not None:  # a desktop window (not a notebook's)
+            _settle(fig)
     player = Player(animator, fig, rerun=rerun, params=params, fps=1000.0 / interval, repeat=repeat,
                     save_dir=save_dir, lecture_dpi=lecture_dpi)
     fig._optviz_player = player  # keep it (its timer and widgets) alive as long as the window
