@@ -131,7 +131,11 @@ def lambdify(args: Sequence[sympy.Symbol], expr: Any) -> Callable[..., Any]:
     small = not isinstance(renamed, list) or len(renamed) <= MAX_CSE_ENTRIES
     if len(safe) > MAX_LAMBDIFY_ARGS:
         return _generated(safe, renamed, cse=small)
-    return sympy.lambdify(safe, renamed, modules="numpy", printer=_printer(), cse=small, dummify=False)
+    # The printer names each numpy function it uses (lambdify imports those alone): the namespace
+    # of modules="numpy" ("from numpy import *") costs 0.1 s on first use, importing numpy.testing
+    # and numpy.f2py, which no compiled function calls.
+    return sympy.lambdify(safe, renamed, modules=[{"numpy": np}], printer=_printer(), cse=small,
+                          dummify=False)
 
 
 MAX_LAMBDIFY_ARGS = 64  # past it sympy.lambdify's sort of its arguments (by SymPy's sort key) dominates

@@ -195,3 +195,47 @@ def test_dragging_the_3d_panel_turns_the_camera_and_the_window_stays_live(xdispl
         if demo.poll() is None:
             demo.kill()
             demo.communicate()
+
+
+FIRST_FRAME = r"""
+import sys
+sys.path.insert(0, {tests!r})
+import matplotlib
+matplotlib.use("TkAgg")
+import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
+from viz_streams import make_seed
+full, shown = [], []
+draw, blit = FigureCanvasAgg.draw, FigureCanvasTkAgg.blit
+# a full drawing of the window's panels (the empty window, drawn as it maps, costs nothing)
+FigureCanvasAgg.draw = lambda canvas, *a, **k: (canvas.figure.axes and full.append(canvas),
+                                                draw(canvas, *a, **k))[1]
+# the player shows a frame by blitting its box; Tk's own drawing blits with no box
+FigureCanvasTkAgg.blit = lambda canvas, bbox=None: (bbox is None or shown.append(full.count(canvas)),
+                                                    blit(canvas, bbox))[1]
+def show(block=True):  # as plt.show: the window shown, its event loop run (to 1 s past the first frame)
+    canvas = plt.gcf().canvas
+    canvas.manager.show()
+    widget = canvas.get_tk_widget()
+    def first():
+        widget.after(1000, widget.quit) if shown else widget.after(10, first)
+    widget.after(10, first)
+    widget.after(30000, widget.quit)
+    widget.mainloop()
+plt.show = show
+player = make_seed(inner=4).show(interval=1e6)  # paused: no frame after the first
+print(player.figure.canvas.toolbar is None, shown[:1], len(full))
+plt.close("all")
+"""
+
+
+@pytest.mark.gui
+def test_the_window_draws_the_figure_once_before_its_first_frame_and_has_no_toolbar(xdisplay):
+    script = FIRST_FRAME.format(tests=str(Path(__file__).parent))
+    out = subprocess.run([sys.executable, "-c", script], env=_env(xdisplay), capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    # one full drawing, then the first frame is on screen, and none after it (the window was mapped,
+    # resized to whole pixels and to the screen's pixel ratio while empty)
+    assert out.stdout.split("\n")[-2] == "True [1] 1"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp  # the tests may use sympy (viz itself never imports it)
 
-from viz.figures.title import mathtext, renders
+from viz.figures.title import figure_title, fitted_title, mathtext, renders
 
 x1, x2, M = sp.symbols("x1 x2 M")
 EXPRESSIONS = [
@@ -34,3 +34,34 @@ def test_text_with_math_is_kept_and_unknown_latex_falls_back_to_plain_text():
     fallback = mathtext(r"\begin{matrix} a \end{matrix}")
     assert "$" not in fallback and renders(fallback)
     assert mathtext("   ") == ""
+
+
+@pytest.mark.parametrize("title", [sp.latex(e) for e in EXPRESSIONS] + [r"\begin{matrix} a \end{matrix}",
+                                   "cost $x_1$ of $y", "", "  "])
+def test_fitted_title_shows_what_figure_title_makes_and_fits(title):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = FigureCanvasAgg(Figure(figsize=(4, 3), dpi=100)).figure
+    text = fitted_title(fig, title, "M = 10", fontsize=40)
+    assert text.get_text() == figure_title(title, "M = 10")
+    renderer = fig.canvas.get_renderer()
+    assert text.get_window_extent(renderer).width <= 0.97 * fig.bbox.width + 1  # shrunk to fit
+    fig.canvas.draw()  # never an error at draw time
+    alone = fitted_title(FigureCanvasAgg(Figure()).figure, title, fontsize=10)
+    assert (alone is None) == (not title.strip())
+
+
+def test_fitted_title_parses_a_rendering_title_once(monkeypatch):
+    import matplotlib._mathtext as mt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    parsed = []
+    parse = mt.Parser.parse
+    monkeypatch.setattr(mt.Parser, "parse", lambda self, s, *a: (parsed.append(s), parse(self, s, *a))[1])
+    fig = FigureCanvasAgg(Figure(figsize=(6, 3), dpi=100)).figure
+    title = sp.latex(EXPRESSIONS[1]) + r" + \alpha_{17}"  # not parsed by an earlier test
+    fitted_title(fig, title, fontsize=12)
+    fig.canvas.draw()
+    assert parsed == [f"${title}$"]

@@ -22,7 +22,7 @@ from .axes import decade_axis
 from .base import CachedFigure
 from .glyph_text import GlyphText
 from .layout import F_COLOR, GRAD_COLOR, OBJ_COLOR, PATH_COLOR, POINT_COLOR, Z_LABEL, Z_PATH, Z_POINT
-from .title import figure_title, shrink_to
+from .title import fitted_title
 
 __all__ = ["LineFigure"]
 
@@ -48,10 +48,7 @@ class LineFigure(CachedFigure):
     def _build(self) -> None:
         sc, fig, fs = self.scene, self.figure, self._font
         fig.patch.set_facecolor("white")
-        title = figure_title(sc.title)
-        if title:
-            t = fig.suptitle(title, fontsize=1.25 * fs, y=0.985, va="top")
-            shrink_to(t, 0.97 * fig.bbox.width, fig.canvas.get_renderer())
+        fitted_title(fig, sc.title, fontsize=1.25 * fs)
         ax = fig.add_axes(RECT_LINE)
         ax.set(xlim=(sc.xs[0], sc.xs[-1]), ylim=sc.ylim)
         penalty = sc.trace.is_penalty

@@ -39,7 +39,7 @@ from .lines3d import add_line3d
 from .retarget import Retarget
 from .slices import slice_constraints
 from .status import status_text
-from .title import figure_title, shrink_to
+from .title import fitted_title
 
 __all__ = ["SceneFigure"]
 
@@ -76,10 +76,7 @@ class SceneFigure(Retarget, CachedFigure):
     def _build(self) -> None:
         sc, fig, fs = self.scene, self.figure, self._font
         fig.patch.set_facecolor("white")
-        title = figure_title(sc.title, sc.note)
-        if title:
-            self._title = fig.suptitle(title, fontsize=1.25 * fs, y=0.985, va="top")
-            self._fit_title()
+        self._title = fitted_title(fig, sc.title, sc.note, fontsize=1.25 * fs)
         self.ax3d = self._add_axes3d(RECT_3D, sc.axis_names, "F" if self._penalized else "f")
         self._build_paths3d()
         self._build_contour()
@@ -110,10 +107,6 @@ class SceneFigure(Retarget, CachedFigure):
         self._dynamic3d = [self.path3d, self.drop3d, self.point3d, self.label3d]
         self._dynamic = [*self._dynamic2d, *self._dynamic3d]
         self._wanted = {id(a): True for a in self._dynamic}
-
-    def _fit_title(self) -> None:
-        # Long penalized functions must not be clipped: shrink the title once to fit the width.
-        shrink_to(self._title, 0.97 * self.figure.bbox.width, self.figure.canvas.get_renderer())
 
     def _build_contour(self) -> None:
         sc, fs = self.scene, self._font
