@@ -81,12 +81,18 @@ def _screenshot(display: str, box: tuple[int, int, int, int]) -> np.ndarray:
     return np.asarray(ImageGrab.grab(bbox=box, xdisplay=display).convert("RGB"))
 
 
-@pytest.mark.gui
-def test_live_window_plays_every_frame_on_tkagg(xdisplay):
-    script = PLAYS_EVERY_FRAME.format(tests=str(Path(__file__).parent))
-    out = subprocess.run([sys.executable, "-c", script], env=_env(xdisplay), capture_output=True, text=True,
+def _run_script(template: str, display: str) -> subprocess.CompletedProcess:
+    """Run a test script (`template`, with ``{tests}`` this folder) on `display`; it must succeed."""
+    script = template.format(tests=str(Path(__file__).parent))
+    out = subprocess.run([sys.executable, "-c", script], env=_env(display), capture_output=True, text=True,
                          timeout=120)
     assert out.returncode == 0, out.stderr
+    return out
+
+
+@pytest.mark.gui
+def test_live_window_plays_every_frame_on_tkagg(xdisplay):
+    out = _run_script(PLAYS_EVERY_FRAME, xdisplay)
     backend, seen, frames, finished = out.stdout.split()[-6:-2]
     assert backend.lower() == "tkagg" and finished == "True"
     assert int(seen) >= int(frames) // 2  # the window really animated, frame after frame
@@ -232,10 +238,7 @@ plt.close("all")
 
 @pytest.mark.gui
 def test_the_window_draws_the_figure_once_before_its_first_frame_and_has_no_toolbar(xdisplay):
-    script = FIRST_FRAME.format(tests=str(Path(__file__).parent))
-    out = subprocess.run([sys.executable, "-c", script], env=_env(xdisplay), capture_output=True, text=True,
-                         timeout=120)
-    assert out.returncode == 0, out.stderr
+    out = _run_script(FIRST_FRAME, xdisplay)
     # one full drawing, then the first frame is on screen, and none after it (the window was mapped,
     # resized to whole pixels and to the screen's pixel ratio while empty)
     assert out.stdout.split("\n")[-2] == "True [1] 1"
