@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from typing import Any
 
 import numpy as np
 
@@ -81,11 +82,20 @@ def _scanlines(rgba: np.ndarray, channels: int, above: np.ndarray | None = None)
     return raw.tobytes()
 
 
-def _deflate_band(raw: bytes, level: int) -> tuple[bytes, int, int]:
-    """A band as a whole IDAT chunk (its CRC computed once, however often the band is reused),
-    with the Adler-32 and length of its raw bytes for the stream's checksum."""
+def _compressor(level: int) -> Any:
     # raw deflate, run-length matches only (see `_scanlines`); memLevel 9 is a little faster
-    c = zlib.compressobj(level, zlib.DEFLATED, -15, 9, zlib.Z_RLE)
+    return zlib.compressobj(level, zlib.DEFLATED, -15, 9, zlib.Z_RLE)
+
+
+def _deflate_band(raw: bytes, level: int, compressor: Any = None) -> tuple[bytes, int, int]:
+    """A band as a whole IDAT chunk (its CRC computed once, however often the band is reused),
+    with the Adler-32 and length of its raw bytes for the stream's checksum.
+
+    A full flush ends the band's deflate blocks on a byte boundary and resets the compressor
+    (run-length matches never reach back past it), so one `compressor` serves band after band,
+    each output standing alone, without setting up a new one (its tables) for every band.
+    """
+    c = compressor if compressor is not None else _compressor(level)
     return _chunk(b"IDAT", c.compress(raw) + c.flush(zlib.Z_FULL_FLUSH)), zlib.adler32(raw), len(raw)
 
 
@@ -136,17 +146,20 @@ class BandedPngEncoder:
     Parameters
     ----------
     band : int
-        Rows per band; smaller bands find more unchanged rows, larger ones compress better.
+        Rows per band; smaller bands find more unchanged rows, larger ones compress better and
+        cost less per row (each band is its own deflate block: 16 rows encoded the lecture-size
+        bench frames about 10% faster than 8).
     level : int
         Deflate level (1 is fastest; frames are rewritten often, so speed wins).
     dpi : float, optional
         Stored in the PNG so slides place the frame at its intended size.
     """
 
-    def __init__(self, *, band: int = 8, level: int = 1, dpi: float | None = None):
+    def __init__(self, *, band: int = 16, level: int = 1, dpi: float | None = None):
         if band < 1:
             raise ValueError(f"band must be at least one row, got {band!r}")
         self.band, self.level, self.dpi = band, level, dpi
+        self._compressor = _compressor(level)
         self._key: object = None
         self._bg: np.ndarray | None = None
         self._bg_channels = 4
@@ -166,7 +179,8 @@ class BandedPngEncoder:
 
     def _deflate(self, rgba: np.ndarray, row: int, channels: int) -> tuple[bytes, int, int]:
         above = rgba[row - 1] if row else None
-        return _deflate_band(_scanlines(rgba[row: row + self.band], channels, above), self.level)
+        return _deflate_band(_scanlines(rgba[row: row + self.band], channels, above), self.level,
+                             self._compressor)
 
     def _bg_band(self, j: int, bg: np.ndarray) -> tuple[bytes, int, int]:
         """Band `j` of the background `bg`, compressed when first needed."""
