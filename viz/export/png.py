@@ -55,7 +55,7 @@ def _opaque_rows(rgba: np.ndarray) -> bool:
     return _opaque(rgba)
 
 
-def _scanlines(rgba: np.ndarray, channels: int, above: np.ndarray | None = None) -> bytes:
+def _scanlines(rgba: np.ndarray, channels: int, above: np.ndarray | None = None) -> np.ndarray:
     """PNG scanlines of `rgba`'s first `channels` (3: RGB, 4: RGBA), each after its filter byte.
 
     Every row is filtered "Up" (type 2: minus the row above, modulo 256; `above` is the row
@@ -63,6 +63,7 @@ def _scanlines(rgba: np.ndarray, channels: int, above: np.ndarray | None = None)
     next (white, grid lines, flat panels), so the filtered rows are mostly zeros, which run-length
     deflate (`_deflate_band`) compresses about as small as plain level 1, in three quarters of
     the time. The row above is why a band is only reused when that row is unchanged too.
+    Returned as a contiguous uint8 array: zlib reads its buffer, with no copy to bytes.
     """
     h, w, _ = rgba.shape
     rows = rgba.reshape(h, w * 4)
@@ -79,7 +80,7 @@ def _scanlines(rgba: np.ndarray, channels: int, above: np.ndarray | None = None)
         rgb, up4 = raw[:, 1:].reshape(h, w, 3), up.reshape(h, w, 4)
         for c in range(3):  # one copy per channel is quicker than one of the (w, 3) view
             rgb[..., c] = up4[..., c]
-    return raw.tobytes()
+    return raw
 
 
 def _compressor(level: int) -> Any:
@@ -87,7 +88,18 @@ def _compressor(level: int) -> Any:
     return zlib.compressobj(level, zlib.DEFLATED, -15, 9, zlib.Z_RLE)
 
 
-def _deflate_band(raw: bytes, level: int, compressor: Any = None) -> tuple[bytes, int, int]:
+def _runs(indices: Any) -> list[tuple[int, int]]:
+    """Sorted distinct `indices` as runs of consecutive ones, ``(first, last + 1)`` each."""
+    idx = np.asarray(indices, dtype=np.int64)
+    if not idx.size:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > 1) + 1
+    firsts = np.concatenate((idx[:1], idx[breaks]))
+    ends = np.concatenate((idx[breaks - 1], idx[-1:])) + 1
+    return list(zip(firsts.tolist(), ends.tolist(), strict=True))
+
+
+def _deflate_band(raw: np.ndarray, level: int, compressor: Any = None) -> tuple[bytes, int, int]:
     """A band as a whole IDAT chunk (its CRC computed once, however often the band is reused),
     with the Adler-32 and length of its raw bytes for the stream's checksum.
 
@@ -96,7 +108,7 @@ def _deflate_band(raw: bytes, level: int, compressor: Any = None) -> tuple[bytes
     each output standing alone, without setting up a new one (its tables) for every band.
     """
     c = compressor if compressor is not None else _compressor(level)
-    return _chunk(b"IDAT", c.compress(raw) + c.flush(zlib.Z_FULL_FLUSH)), zlib.adler32(raw), len(raw)
+    return _chunk(b"IDAT", c.compress(raw) + c.flush(zlib.Z_FULL_FLUSH)), zlib.adler32(raw), raw.nbytes
 
 
 def _header(width: int, height: int, channels: int, dpi: float | None) -> bytes:
@@ -214,21 +226,27 @@ class BandedPngEncoder:
             changed = np.flatnonzero(~np.logical_and.reduceat(same_rows, starts))
             bands = self._prev_bands
         else:
-            changed, bands = range(len(starts)), [None] * len(starts)
+            changed, bands = np.arange(len(starts)), [None] * len(starts)
         bg = self._words(self._bg) if use_bg else None
-        for j in changed:
-            rows = slice(j * self.band, (j + 1) * self.band)
-            with_above = slice(max(j * self.band - 1, 0), (j + 1) * self.band)
-            if bg is not None and (now[with_above] == bg[with_above]).all():
-                bands[j] = self._bg_band(j, self._bg)
-            elif channels == 3 and not _opaque_rows(rgba[rows]):
+        band = self.band
+        # Consecutive changed bands are filtered (and checked) together, then deflated one by one.
+        for j0, j1 in _runs(changed):
+            r0, r1 = j0 * band, min(j1 * band, h)
+            if channels == 3 and not _opaque_rows(rgba[r0:r1]):
                 # a translucent pixel over the opaque background: this frame needs RGBA
                 self._forget_previous()
                 return encode_png(rgba, level=self.level, dpi=self.dpi)
-            else:
-                bands[j] = self._deflate(rgba, j * self.band, channels)
+            a = max(r0 - 1, 0)  # a band's first row is filtered against the row above it
+            as_bg = (now[a:r1] == bg[a:r1]).all(axis=1) if bg is not None else None
+            raw = _scanlines(rgba[r0:r1], channels, rgba[r0 - 1] if r0 else None)
+            for j in range(j0, j1):
+                lo, hi = j * band, min((j + 1) * band, h)
+                if as_bg is not None and as_bg[max(lo - 1, 0) - a: hi - a].all():
+                    bands[j] = self._bg_band(j, self._bg)
+                else:
+                    bands[j] = _deflate_band(raw[lo - r0: hi - r0], self.level, self._compressor)
             if self._prev is not None:
-                self._prev[rows] = rgba[rows]  # only changed rows need copying
+                self._prev[r0:r1] = rgba[r0:r1]  # only changed rows need copying
         if self._prev is None:
             self._prev = np.array(rgba, copy=True)
         self._prev_bands, self._prev_channels = bands, channels
