@@ -27,7 +27,8 @@ _ADLER_BASE = 65521
 
 
 def _chunk(tag: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+    crc = zlib.crc32(data, zlib.crc32(tag))  # of tag and data, without joining them first
+    return b"".join((struct.pack(">I", len(data)), tag, data, struct.pack(">I", crc)))
 
 
 def _adler32_combine(a1: int, a2: int, len2: int) -> int:
