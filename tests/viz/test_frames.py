@@ -115,23 +115,48 @@ def test_interrupted_overwrite_keeps_the_earlier_export_whole(tmp_path, monkeypa
 
 
 def test_ctrl_c_while_writing_a_file_leaves_no_partial_file(tmp_path, monkeypatch):
+    # Serial frames are written in place in the staging folder: a Ctrl-C halfway through the
+    # third frame's bytes must not publish that part of a file.
+    import viz.export.frames as frames_module
+
     anim = make_quadratic(steps=4)
     calls = []
+    real_write = frames_module._write_staged
+
+    def write(path, data):
+        calls.append(path)
+        if len(calls) == 3:
+            path.write_bytes(data[: len(data) // 2])
+            raise KeyboardInterrupt  # halfway through writing the file
+        return real_write(path, data)
+
+    monkeypatch.setattr(frames_module, "_write_staged", write)
+    with pytest.raises(ExportInterrupted) as info:
+        anim.save_frames(tmp_path, quiet=True)
+    assert info.value.written == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == [frame_name(0, len(anim)), frame_name(1, len(anim))]
+    for f in pngs(tmp_path):
+        Image.open(f).load()
+    anim.close()
+
+
+def test_ctrl_c_while_writing_frames_tex_leaves_no_partial_file(tmp_path, monkeypatch):
+    # frames.tex still goes through a temporary file and a rename (`write_atomic`)
     import os
 
+    anim = make_quadratic(steps=4)
     real_replace = os.replace
 
     def replace(src, dst):
-        calls.append(dst)
-        if len(calls) == 3:
+        if str(dst).endswith("frames.tex"):
             raise KeyboardInterrupt  # between writing the temporary file and renaming it
         return real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(ExportInterrupted) as info:
         anim.save_frames(tmp_path, quiet=True)
-    assert info.value.written == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == [frame_name(0, len(anim)), frame_name(1, len(anim))]
+    assert info.value.written == len(anim)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [frame_name(i, len(anim)) for i in range(len(anim))]
     anim.close()
 
 

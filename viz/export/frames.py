@@ -1,8 +1,8 @@
 """PNG frame export: serial or across processes, atomic and interrupt-safe, with a LaTeX snippet.
 
 Frames are ``frame_0000.png, frame_0001.png, ...`` (zero-padded to the count), all the same
-pixel size (figure size times dpi, never ``bbox_inches='tight'``), each written to a temporary
-file and moved into place, so an interrupted export leaves only complete frames. Beside them,
+pixel size (figure size times dpi, never ``bbox_inches='tight'``), built in a staging folder and
+moved into place, so an interrupted export leaves only complete frames. Beside them,
 ``frames.tex`` includes them with the LaTeX ``animate`` package for a Beamer slide.
 
 In parallel, each task is a contiguous run of frames sent as plain data (`Scene.restricted`);
@@ -165,6 +165,14 @@ def _say(message: str, quiet: bool) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
+def _write_staged(path: Path, data: bytes) -> None:
+    """Write a frame into the staging folder in place: no temporary file and rename, as nothing
+    there is published but the frames counted complete (a Ctrl-C mid-write removes the frame
+    being written before publishing the rest, see `export_frames`)."""
+    with open(path, "wb") as f:
+        f.write(data)
+
+
 def export_frames(view: CachedFigure, directory: str | os.PathLike[str], *, overwrite: bool = False,
                   quiet: bool = False, tex: bool = True, fps: float = 10.0) -> FrameExport:
     """Render every frame of `view` in this process and write the PNGs to `directory`.
@@ -187,13 +195,15 @@ def export_frames(view: CachedFigure, directory: str | os.PathLike[str], *, over
                 for frame in range(total):
                     pixels = view.render(frame, copy=False)
                     encoder.set_background(*view.background)
-                    write_atomic(staged / frame_name(frame, total), encoder.encode(pixels))
+                    _write_staged(staged / frame_name(frame, total), encoder.encode(pixels))
                     size = (pixels.shape[1], pixels.shape[0])
                     written += 1
                     bar.update(1)
             if tex:
                 frames_tex(staged, total, fps=fps, name=path.resolve().name)
         except KeyboardInterrupt:
+            if written < total:  # the frame being written, perhaps in part (see `_write_staged`)
+                (staged / frame_name(written, total)).unlink(missing_ok=True)
             raise _interrupted(path, staged, written, total, earlier=earlier, quiet=quiet) from None
         _publish(staged, path)
     tex_path = path / TEX_NAME if tex else None
