@@ -128,6 +128,9 @@ def test_phi_range_labels_have_the_digits_that_tell_them_apart():
     from viz.figures.inset import distinct
 
     assert distinct(2.5, 1.25) == ("2.5", "1.25")
-    assert distinct(1.0000002, 0.9999991) == ("1", "0.999999")  # not "1" beside "1"
+    assert distinct(1.0012, 1.0004) == ("1.001", "1")
+    assert distinct(1.0000002, 0.9999991) == ("+1e-06", "1")  # not "1" beside "1", nor 7 digits
+    assert distinct(0.9999987500017, 0.99999875) == ("+2e-12", "1")
+    assert distinct(2.0, 2.0) == ("+0", "2")
     high, low = distinct(0.99875, 0.998749)
     assert high != low

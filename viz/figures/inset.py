@@ -69,10 +69,12 @@ def scaled_phi(phi: np.ndarray) -> np.ndarray | None:
     return (phi - lo) / (hi - lo if hi > lo else 1.0)
 
 def distinct(high: float, low: float) -> tuple[str, str]:
-    """`high` and `low` with as few significant digits (3 to 10) as tell them apart: phi's range
-    near a minimizer can be 1e-7 of its value, and "1" beside "1" would say nothing."""
-    for digits in range(3, 11):
+    """`high` and `low` with as few significant digits (3 to 5) as tell them apart; closer than
+    that (phi's range near a minimizer can be 1e-12 of its value), `high` is written as its
+    difference from `low` ("+2e-12"): "1" beside "1" would say nothing, and longer labels would
+    reach into the contour view beside the inset."""
+    for digits in range(3, 6):
         a, b = f"{high:.{digits}g}", f"{low:.{digits}g}"
         if a != b:
-            break
-    return a, b
+            return a, b
+    return (f"+{high - low:.0e}" if high > low else "+0"), b
