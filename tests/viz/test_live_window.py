@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -99,6 +100,24 @@ def test_live_window_plays_every_frame_on_tkagg(xdisplay):
     assert out.stdout.split()[-1] == "True"  # closing the window stopped the player
 
 
+@contextlib.contextmanager
+def _seed_demo_window(display: str, folder: Path):
+    """The seed demo's live window on `display` (run in `folder`): (process, window id, (x, y, w, h)).
+    The process is killed on leaving if it is still running."""
+    demo = subprocess.Popen([sys.executable, "-m", "demos.penalty_seed", "--fps", "3", "--size", "9.6", "5.4",
+                             "--dpi", "80"], cwd=folder, env=_env(display), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        window = _xdotool(display, "search", "--sync", "--name", "^optviz$").split()[0]
+        geometry = _xdotool(display, "getwindowgeometry", "--shell", window)
+        g = dict(line.split("=") for line in geometry.split())
+        yield demo, window, tuple(int(g[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.communicate()
+
+
 def _wait_until_drawn(xdisplay, panel, timeout=30):
     """Wait until the screen region `panel` shows a drawn surface (many colours), or fail."""
     deadline = time.time() + timeout
@@ -123,14 +142,7 @@ def _saved(folder, count, timeout=30):
 
 @pytest.mark.gui
 def test_seed_demo_window_draws_and_obeys_keys(xdisplay, tmp_path):
-    demo = subprocess.Popen([sys.executable, "-m", "demos.penalty_seed", "--fps", "3", "--size", "9.6", "5.4",
-                             "--dpi", "80"], cwd=tmp_path, env=_env(xdisplay), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        window = _xdotool(xdisplay, "search", "--sync", "--name", "^optviz$").split()[0]
-        geometry = _xdotool(xdisplay, "getwindowgeometry", "--shell", window)
-        g = dict(line.split("=") for line in geometry.split())
-        x, y, w, h = (int(g[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+    with _seed_demo_window(xdisplay, tmp_path) as (demo, window, (x, y, w, h)):
         # The 3D panel: the left half, between the title and the controls.
         panel = (x + w // 20, y + h // 8, x + w // 2, y + h // 2)
         _wait_until_drawn(xdisplay, panel)
@@ -148,22 +160,11 @@ def test_seed_demo_window_draws_and_obeys_keys(xdisplay, tmp_path):
         _xdotool(xdisplay, "key", "q")  # matplotlib's quit key still works on this figure
         _, err = demo.communicate(timeout=20)
         assert demo.returncode == 0 and "Traceback" not in err, err
-    finally:
-        if demo.poll() is None:
-            demo.kill()
-            demo.communicate()
 
 
 @pytest.mark.gui
 def test_dragging_the_3d_panel_turns_the_camera_and_the_window_stays_live(xdisplay, tmp_path):
-    demo = subprocess.Popen([sys.executable, "-m", "demos.penalty_seed", "--fps", "3", "--size", "9.6", "5.4",
-                             "--dpi", "80"], cwd=tmp_path, env=_env(xdisplay), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        window = _xdotool(xdisplay, "search", "--sync", "--name", "^optviz$").split()[0]
-        geometry = _xdotool(xdisplay, "getwindowgeometry", "--shell", window)
-        g = dict(line.split("=") for line in geometry.split())
-        x, y, w, h = (int(g[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+    with _seed_demo_window(xdisplay, tmp_path) as (demo, window, (x, y, w, h)):
         _wait_until_drawn(xdisplay, (x + w // 20, y + h // 8, x + w // 2, y + h // 2))
         _xdotool(xdisplay, "windowfocus", "--sync", window)
         _xdotool(xdisplay, "key", "space")  # pause: only the camera changes between the two saves
@@ -197,10 +198,6 @@ def test_dragging_the_3d_panel_turns_the_camera_and_the_window_stays_live(xdispl
         _xdotool(xdisplay, "key", "q")
         _, err = demo.communicate(timeout=20)
         assert demo.returncode == 0 and "Traceback" not in err, err
-    finally:
-        if demo.poll() is None:
-            demo.kill()
-            demo.communicate()
 
 
 FIRST_FRAME = r"""

@@ -99,19 +99,23 @@ def test_written_files_respect_the_umask(tmp_path):
     assert stat.S_IMODE((tmp_path / "f.png").stat().st_mode) == 0o666 & ~mask
 
 
-@pytest.mark.parametrize("alpha", ["random", "opaque"])
-def test_banded_encoder_reuses_the_previous_frame_exactly(rng, alpha):
-    bg = rng.integers(0, 256, (40, 24, 4), dtype=np.uint8)
+def _encoder_over(rng, shape, alpha):
+    """A random background of `shape` (made opaque if `alpha` says so) and a 4-row banded encoder on it."""
+    bg = rng.integers(0, 256, shape, dtype=np.uint8)
     bg = opaque(bg) if alpha == "opaque" else bg
     enc = BandedPngEncoder(band=4)
     enc.set_background(0, bg)
-    frames = []
+    return bg, enc
+
+
+@pytest.mark.parametrize("alpha", ["random", "opaque"])
+def test_banded_encoder_reuses_the_previous_frame_exactly(rng, alpha):
+    bg, enc = _encoder_over(rng, (40, 24, 4), alpha)
     a = bg.copy()
     a[5:30, 3] = 1  # spans many bands
     b = a.copy()
     b[33, 10] = 2  # one more band changed
     for frame in (a, b, b, a, bg, a):
-        frames.append(frame)
         np.testing.assert_array_equal(decode(enc.encode(frame)), frame)
 
 
@@ -213,10 +217,7 @@ def chunks(data: bytes) -> list[tuple[bytes, bytes]]:
 @pytest.mark.parametrize("alpha", ["random", "opaque"])
 def test_the_idat_chunks_form_one_checked_zlib_stream(rng, alpha):
     # zlib itself checks the stream's Adler-32, which the bands' checksums were combined into
-    bg = rng.integers(0, 256, (21, 11, 4), dtype=np.uint8)
-    bg = opaque(bg) if alpha == "opaque" else bg
-    enc = BandedPngEncoder(band=4)
-    enc.set_background(0, bg)
+    bg, enc = _encoder_over(rng, (21, 11, 4), alpha)
     frame = bg.copy()
     frame[9, 3, :3] += 1
     for image in (bg, frame, bg):
